@@ -1,0 +1,1 @@
+"""The Co~Learn agent: a livekit-agents worker that joins every room."""

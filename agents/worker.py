@@ -1,0 +1,62 @@
+"""Composition root of the agent: which rooms it joins, as whom, and what it does there.
+
+Run with ``python -m agents``. Dispatch is automatic (no agent name), so livekit-server
+sends this worker a job for every room it creates.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from livekit.agents import AgentServer, AutoSubscribe, JobContext, JobExecutorType, JobRequest
+
+from agents import presence_log
+from agents.config import AgentConfig
+from colearn.wire import AGENT_IDENTITY, AGENT_NAME
+
+log = logging.getLogger("colearn.agent")
+
+config = AgentConfig.from_env()
+
+
+def room_load(worker: AgentServer) -> float:
+    # Rooms held, not CPU: the default CPU-based load turns rooms away on 2 cores as soon
+    # as anything else runs, and a room without the agent loses its chat.
+    return min(1.0, len(worker.active_jobs) / config.max_rooms)
+
+
+# Thread executor: every room's job runs in this one process, so a room costs a thread
+# and its connection rather than a whole Python process (see README for the figures).
+server = AgentServer(
+    job_executor_type=JobExecutorType.THREAD,
+    load_fnc=room_load,
+    load_threshold=1.0,
+    ws_url=config.livekit.url,
+    api_key=config.livekit.api_key,
+    api_secret=config.livekit.api_secret,
+    host="127.0.0.1",
+    port=config.http_port,
+    # Ctrl-C should not wait an hour (the default) for open rooms to end.
+    drain_timeout=5,
+)
+
+
+@server.on("worker_registered")
+def _registered(worker_id: str, server_info: object) -> None:
+    log.info("colearn agent worker registered: %s", worker_id)
+
+
+async def accept(request: JobRequest) -> None:
+    await request.accept(name=AGENT_NAME, identity=AGENT_IDENTITY)
+
+
+@server.rtc_session(on_request=accept)
+async def entrypoint(ctx: JobContext) -> None:
+    await ctx.connect(auto_subscribe=AutoSubscribe.SUBSCRIBE_NONE)
+    log.info("agent joined room %s", ctx.room.name)
+    presence_log.attach(ctx.room)
+
+    async def _left(reason: str) -> None:
+        log.info("agent left room %s (%s)", ctx.room.name, reason)
+
+    ctx.add_shutdown_callback(_left)

@@ -1,0 +1,36 @@
+"""``python -m api``: serve the Co~Learn API."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from aiohttp import web
+
+from api.app import create_app
+from api.config import ApiConfig
+from colearn.config import ConfigError, env
+
+
+def main() -> int:
+    logging.basicConfig(
+        level=env("COLEARN_LOG_LEVEL").upper(),
+        format="%(asctime)s %(levelname)s %(name)s %(message)s",
+    )
+    try:
+        config = ApiConfig.from_env()
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    url = f"http://{config.host}:{config.port}"
+    web.run_app(
+        create_app(config),
+        host=config.host,
+        port=config.port,
+        print=lambda _: print(f"Co~Learn API listening on {url}", flush=True),
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

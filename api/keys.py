@@ -1,0 +1,13 @@
+"""Typed keys for what the application holds."""
+
+from __future__ import annotations
+
+import aiohttp
+from aiohttp import web
+
+from api.config import ApiConfig
+from db import Database
+
+CONFIG = web.AppKey("config", ApiConfig)
+DB = web.AppKey("db", Database)
+HTTP = web.AppKey("http", aiohttp.ClientSession)

@@ -1,0 +1,1 @@
+"""Shared pieces of Co~Learn: configuration, wire constants and the local stack launcher."""

@@ -1,0 +1,86 @@
+"""Configuration read once from the environment, with documented defaults.
+
+Every variable a process reads is declared in ``VARIABLES`` so the README can list them
+and a test can check that it does.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# name -> (default, description). The default "" means "required" only where noted.
+VARIABLES: dict[str, tuple[str, str]] = {
+    "COLEARN_DB": ("var/colearn.db", "Path of the SQLite database file."),
+    "COLEARN_API_HOST": ("127.0.0.1", "Address the API listens on."),
+    "COLEARN_API_PORT": ("8080", "Port the API listens on."),
+    "COLEARN_LIVEKIT_PORT": ("7880", "livekit-server signalling port (HTTP + WebSocket)."),
+    "COLEARN_LIVEKIT_RTC_TCP_PORT": ("7881", "livekit-server ICE/TCP port."),
+    "COLEARN_LIVEKIT_RTC_UDP_PORT": ("7882", "livekit-server UDP port (one muxed port)."),
+    "COLEARN_AGENT_MAX_ROOMS": (
+        "200",
+        "Rooms one agent worker holds before it reports itself full.",
+    ),
+    "COLEARN_AGENT_HTTP_PORT": ("0", "Agent worker health port (0 picks a free one)."),
+    "COLEARN_LOG_LEVEL": ("INFO", "Log level of the API and the agent worker."),
+    "LIVEKIT_URL": (
+        "ws://127.0.0.1:7880",
+        "WebSocket URL of livekit-server, for the agent and clients.",
+    ),
+    "LIVEKIT_API_KEY": ("colearn-dev", "API key livekit-server accepts."),
+    "LIVEKIT_API_SECRET": (
+        "colearn-dev-secret-change-me-0123456789",
+        "Secret of that key, 32 characters or more. Change it outside local development.",
+    ),
+}
+
+MIN_SECRET_LENGTH = 32
+
+
+class ConfigError(Exception):
+    """A configuration value is missing or invalid; the message names the variable."""
+
+
+def env(name: str, environ: dict[str, str] | None = None) -> str:
+    source = os.environ if environ is None else environ
+    if name not in VARIABLES:
+        raise KeyError(f"{name} is not a declared Co~Learn variable")
+    return source.get(name) or VARIABLES[name][0]
+
+
+def env_int(name: str, environ: dict[str, str] | None = None) -> int:
+    raw = env(name, environ)
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
+
+
+@dataclass(frozen=True)
+class LiveKitConfig:
+    url: str
+    api_key: str
+    api_secret: str = field(repr=False)
+
+    @property
+    def http_url(self) -> str:
+        """The server's HTTP base URL (for its health check and the server API)."""
+        return self.url.replace("wss://", "https://", 1).replace("ws://", "http://", 1)
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> LiveKitConfig:
+        secret = env("LIVEKIT_API_SECRET", environ)
+        if len(secret) < MIN_SECRET_LENGTH:
+            raise ConfigError(
+                f"LIVEKIT_API_SECRET must be at least {MIN_SECRET_LENGTH} characters "
+                f"(it has {len(secret)}); set a longer one in the environment"
+            )
+        url = env("LIVEKIT_URL", environ)
+        if not url.startswith(("ws://", "wss://")):
+            raise ConfigError(f"LIVEKIT_URL must start with ws:// or wss://, got {url!r}")
+        return cls(url=url, api_key=env("LIVEKIT_API_KEY", environ), api_secret=secret)
+
+
+def db_path(environ: dict[str, str] | None = None) -> Path:
+    return Path(env("COLEARN_DB", environ))
