@@ -138,7 +138,18 @@ class Service:
         self._signal(signal.SIGKILL)
         if self._reader is not None:
             self._reader.join(5)
+        if self._proc.stdout is not None:
+            self._proc.stdout.close()
         return self._proc.returncode
+
+    def send_signal(self, sig: signal.Signals) -> None:
+        """Signal the process itself (not its group), as a terminal's Ctrl-C would."""
+        assert self._proc is not None
+        self._proc.send_signal(sig)
+
+    def wait(self, timeout: float) -> int:
+        assert self._proc is not None
+        return self._proc.wait(timeout)
 
     def kill(self) -> None:
         """SIGKILL the whole process group at once, as a crash would."""

@@ -1,0 +1,66 @@
+# Co~Learn: `make run` starts everything on localhost, `make test` runs every test.
+# Both install what is missing first; nothing needs installing by hand but Python 3.11+,
+# Go 1.26+ and Node.js 20+ (npm).
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+LIVEKIT_VERSION := v1.13.5
+LIVEKIT_BIN := .bin/livekit-server-$(LIVEKIT_VERSION)
+PYTEST_ARGS ?=
+
+.PHONY: help setup run test lint format db bench clean
+
+help: ## Show the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+setup: $(VENV)/.installed .bin/livekit-server db ## Install everything that is missing (idempotent)
+
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
+		echo "error: Co~Learn needs Python 3.11 or newer as '$(PYTHON)' (set PYTHON=... to use another)."; exit 1; }
+	@echo "==> Creating $(VENV) and installing Python dependencies"
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --disable-pip-version-check --progress-bar on -e '.[test]'
+	@touch $@
+
+$(LIVEKIT_BIN):
+	@command -v go >/dev/null 2>&1 || { \
+		echo "error: Go is needed to build livekit-server $(LIVEKIT_VERSION) from its Go module."; \
+		echo "       Install Go 1.26 or newer (your package manager or the official Go release),"; \
+		echo "       make sure 'go' is on PATH, then run make again."; exit 1; }
+	@echo "==> Building livekit-server $(LIVEKIT_VERSION) into $(LIVEKIT_BIN)"
+	@echo "    (first time only: downloads and compiles ~300 Go packages, a few minutes; each line is one package)"
+	@mkdir -p .bin
+	CGO_ENABLED=0 GOBIN=$(CURDIR)/.bin GOFLAGS=-mod=mod go install -v github.com/livekit/livekit-server/cmd/server@$(LIVEKIT_VERSION)
+	@mv .bin/server $(LIVEKIT_BIN)
+	@echo "==> livekit-server $(LIVEKIT_VERSION) built"
+
+# The launcher runs .bin/livekit-server; the link names the version it points at.
+.bin/livekit-server: $(LIVEKIT_BIN)
+	@ln -sfn $(notdir $(LIVEKIT_BIN)) $@
+
+db: $(VENV)/.installed ## Create or migrate the SQLite database (COLEARN_DB, default var/colearn.db)
+	@$(PY) -m db migrate
+
+run: setup ## Start livekit-server, the API and the agent worker on localhost (Ctrl-C stops all)
+	@$(PY) -m colearn.stack
+
+test: setup lint ## Run ruff, then the whole test suite against real components
+	@# In a network namespace of its own: nothing a test sends can leave the machine
+	@# (scripts/loopback-netns.sh says how), and no port clashes with anything running here.
+	scripts/loopback-netns.sh $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed ## ruff check and format check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed ## Format the code with ruff
+	$(VENV)/bin/ruff format .
+
+bench: setup ## Run the benchmarks (they print their figures)
+	scripts/loopback-netns.sh $(PY) bench/agent_memory.py
+
+clean: ## Remove the virtual environment, built binaries and local data
+	rm -rf $(VENV) .bin var
