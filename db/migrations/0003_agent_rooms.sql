@@ -1,0 +1,2 @@
+-- Agent: chat, presence, vocabulary: filled in by the agent work (issue 5).
+SELECT 1;
