@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -17,6 +18,9 @@ def main() -> int:
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    # livekit-agents otherwise loads its end-of-turn model (~244 MB) into the worker; the
+    # Co~Learn agent holds no voice conversation, so it never uses it.
+    os.environ.setdefault("LIVEKIT_AGENTS_PRELOAD_LOCAL_INFERENCE", "0")
     worker_module = Path(__file__).with_name("worker.py")
     return livekit_agents_main(
         ["start", str(worker_module), "--log-level", config.log_level, "--log-format", "json"]
