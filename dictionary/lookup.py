@@ -16,6 +16,7 @@ from types import TracebackType
 from dictionary import store
 from dictionary.config import SETUP_HINT, DictionaryMissing, db_path
 from dictionary.frequency import frequency_for
+from dictionary.grammar import is_grammar_word
 from dictionary.model import CrossReference, Entry, Invalid, LookupResult, NotFound
 from dictionary.schema import SCHEMA_VERSION
 from dictionary.spelling import query_keys, rank
@@ -57,13 +58,13 @@ class Dictionary:
         if isinstance(cleaned, Invalid):
             return cleaned
         db = self._connection()
+        main_key = cleaned.keys[0]
+        if is_grammar_word(main_key):
+            return self._grammar_word(db, cleaned)
         for key in cleaned.keys:
             matches = store.find_forms(db, key)
-            if matches and not self._is_grammar_use(db, cleaned, key):
+            if matches:
                 return self._entry(db, cleaned, key, matches)
-        main_key = cleaned.keys[0]
-        if store.is_grammar_word(db, main_key):
-            return NotFound(cleaned.text, (), grammar_word=True)
         candidates = store.spelling_candidates(db, query_keys(main_key))
         return NotFound(cleaned.text, tuple(rank(main_key, candidates)))
 
@@ -86,6 +87,8 @@ class Dictionary:
         self.close()
 
     def _connection(self) -> sqlite3.Connection:
+        if self._closed:
+            raise RuntimeError("the dictionary is closed")
         connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
         if connection is None:
             connection = store.connect(self.path)
@@ -100,10 +103,15 @@ class Dictionary:
             self._connections.append(connection)
         self._local.connection = connection
 
-    @staticmethod
-    def _is_grammar_use(db: sqlite3.Connection, cleaned: CleanQuery, key: str) -> bool:
-        # "who" is a question word; WordNet knows only WHO. Capitals ask for the name.
-        return cleaned.text == cleaned.text.lower() and store.is_grammar_word(db, key)
+    @classmethod
+    def _grammar_word(cls, db: sqlite3.Connection, cleaned: CleanQuery) -> LookupResult:
+        # Written exactly as WordNet writes a name or abbreviation ("WHO", "May"), the query
+        # asks for that; a lone "I" is still the pronoun.
+        if len(cleaned.text) > 1 and cleaned.text != cleaned.text.lower():
+            matches = store.find_forms(db, cleaned.keys[0])
+            if matches and matches[0].text == cleaned.text:
+                return cls._entry(db, cleaned, cleaned.keys[0], matches)
+        return NotFound(cleaned.text, (), grammar_word=True)
 
     @staticmethod
     def _entry(

@@ -49,10 +49,6 @@ CREATE TABLE form (
     PRIMARY KEY (key, rank)
 ) WITHOUT ROWID;
 
--- Frequent words WordNet does not explain ("the", "of") or only as a name or an
--- abbreviation ("who" as WHO): lower-case queries for them get a note instead of an entry.
-CREATE TABLE grammar_word (word TEXT PRIMARY KEY) WITHOUT ROWID;
-
 -- IPA of single words that are forms but not headwords ("went").
 CREATE TABLE pronunciation (word TEXT PRIMARY KEY, ipa TEXT NOT NULL) WITHOUT ROWID;
 

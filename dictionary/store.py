@@ -83,10 +83,6 @@ def pronunciation(db: sqlite3.Connection, word: str) -> str | None:
     return row[0] if row else None
 
 
-def is_grammar_word(db: sqlite3.Connection, key: str) -> bool:
-    return db.execute("SELECT 1 FROM grammar_word WHERE word = ?", (key,)).fetchone() is not None
-
-
 def spelling_candidates(db: sqlite3.Connection, keys: Collection[str]) -> list[Candidate]:
     placeholders = ",".join("?" * len(keys))
     rows = db.execute(
