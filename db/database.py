@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -41,6 +41,7 @@ class Database:
         self._writer = writer
         self._reader = reader
         self._write_lock = asyncio.Lock()
+        self._commit_listeners: list[Callable[[], None]] = []
 
     @classmethod
     async def open(cls, path: Path, *, run_migrations: bool = True) -> Database:
@@ -58,6 +59,10 @@ class Database:
         await self._reader.close()
         await self._writer.close()
 
+    def on_commit(self, listener: Callable[[], None]) -> None:
+        """Call ``listener`` after each commit (e.g. to push new events without waiting)."""
+        self._commit_listeners.append(listener)
+
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
         """Everything done on the yielded connection commits together, or not at all."""
@@ -70,6 +75,8 @@ class Database:
                 raise
             else:
                 await self._writer.execute("COMMIT")
+                for listener in self._commit_listeners:
+                    listener()
 
     async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Row | None:
         async with self._reader.execute(sql, tuple(params)) as cursor:

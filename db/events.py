@@ -1,15 +1,28 @@
 """The event log behind live updates: a change and its event are written in one transaction.
 
 Topics: ``occurrence:{id}`` for anything about one occurrence (seats, bookings, presence,
-chat in its room); ``room:{room_name}`` for a room that belongs to no occurrence.
+chat in its room); ``room:{room_name}`` for a room that belongs to no occurrence;
+``user:{id}`` for what concerns one person only (their booking was promoted or released).
+
+Kinds written by the API: on ``occurrence:{id}``: ``seats.changed`` (capacity, seats_booked,
+seats_left, waitlisted, status), ``occurrence.updated`` and ``occurrence.cancelled``
+(starts_at, ends_at, status), ``room.started`` and ``room.finished`` (room_name); on
+``user:{id}``: ``booking.booked``, ``booking.waitlisted``, ``booking.promoted``,
+``booking.cancelled`` (booking_id, occurrence_id, status, cancel_reason, waitlist_position)
+and ``occurrence.updated``. The agent adds ``presence.*`` and ``chat.*`` on the occurrence
+topic of its room. Payloads carry no email addresses; user events go only to that user.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
+from dataclasses import dataclass
 from typing import Any
 
 import aiosqlite
+
+from db.rows import Source, fetchall, fetchone
 
 
 def topic_for(occurrence_id: int | None, room_name: str) -> str:
@@ -26,3 +39,30 @@ async def append_event(
     )
     assert cursor.lastrowid is not None
     return cursor.lastrowid
+
+
+@dataclass(frozen=True)
+class Event:
+    id: int
+    topic: str
+    kind: str
+    payload: str  # JSON text, passed on to subscribers as it is
+    created_at: str
+
+
+async def latest_event_id(source: Source) -> int:
+    row = await fetchone(source, "SELECT COALESCE(MAX(id), 0) FROM events")
+    return int(row[0]) if row else 0
+
+
+async def events_after(
+    source: Source, after_id: int, *, topics: Collection[str] | None = None, limit: int = 1000
+) -> list[Event]:
+    """Events with id above ``after_id``, oldest first; only ``topics`` if given."""
+    sql = "SELECT id, topic, kind, payload, created_at FROM events WHERE id > ?"
+    params: list[object] = [after_id]
+    if topics is not None:
+        sql += f" AND topic IN ({', '.join('?' for _ in topics)})"
+        params.extend(topics)
+    rows = await fetchall(source, sql + " ORDER BY id LIMIT ?", [*params, limit])
+    return [Event(*row) for row in rows]
