@@ -11,12 +11,19 @@ import logging
 from livekit.agents import AgentServer, AutoSubscribe, JobContext, JobExecutorType, JobRequest
 
 from agents import presence_log
+from agents.captions.config import CaptionConfig
+from agents.captions.room_captions import RoomCaptions
+from agents.captions.service import CaptionService
 from agents.config import AgentConfig
 from colearn.wire import AGENT_IDENTITY, AGENT_NAME
+from db import Database
 
 log = logging.getLogger("colearn.agent")
 
 config = AgentConfig.from_env()
+caption_config = CaptionConfig.from_env()
+# Loaded once per worker, before the first room: every room's thread shares the model.
+captions = CaptionService.load(caption_config) if caption_config.enabled else None
 
 
 def room_load(worker: AgentServer) -> float:
@@ -52,11 +59,21 @@ async def accept(request: JobRequest) -> None:
 
 @server.rtc_session(on_request=accept)
 async def entrypoint(ctx: JobContext) -> None:
+    # One connection pair per room: aiosqlite and asyncio locks belong to one event loop,
+    # and every room's job runs its own loop in its own thread.
+    db = await Database.open(config.db_path, run_migrations=False)
+    # Tracks are subscribed to by what needs them (captions: microphones only).
     await ctx.connect(auto_subscribe=AutoSubscribe.SUBSCRIBE_NONE)
     log.info("agent joined room %s", ctx.room.name)
     presence_log.attach(ctx.room)
+    room_captions = RoomCaptions(ctx.room, db, captions) if captions is not None else None
+    if room_captions is not None:
+        await room_captions.start()
 
     async def _left(reason: str) -> None:
+        if room_captions is not None:
+            await room_captions.aclose()
+        await db.aclose()
         log.info("agent left room %s (%s)", ctx.room.name, reason)
 
     ctx.add_shutdown_callback(_left)

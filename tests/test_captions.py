@@ -1,0 +1,131 @@
+"""Live captions end to end: a speaker's microphone becomes lk.transcription text for others."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+import jiwer
+from livekit import rtc
+
+from api.room_tokens import PARTICIPANT, room_token
+from colearn.wire import AGENT_IDENTITY, TRANSCRIPTION_TOPIC
+from db import Database
+from db.transcripts import room_segments
+from tests.support.rtc_client import RtcParticipant
+from tests.support.speech import speak
+from tests.support.stack import RunningStack
+from tests.support.waiting import eventually
+
+SENTENCE = "Learning a new language takes time, patience and a lot of practice every day."
+MAX_WORD_ERROR_RATE = 0.2
+
+
+@dataclass
+class Caption:
+    sender: str
+    text: str
+    attributes: dict[str, str]
+
+
+class CaptionListener(RtcParticipant):
+    """A participant that shows captions, the way any LiveKit client reads them."""
+
+    def __init__(self, identity: str) -> None:
+        super().__init__(identity)
+        self.captions: list[Caption] = []
+        self.room.register_text_stream_handler(TRANSCRIPTION_TOPIC, self._on_caption)
+
+    def _on_caption(self, reader: rtc.TextStreamReader, participant_identity: str) -> None:
+        async def read() -> None:
+            text = await reader.read_all()
+            self.captions.append(Caption(participant_identity, text, dict(reader.info.attributes)))
+
+        self._spawn(read())
+
+
+def _normalise(text: str) -> str:
+    return jiwer.RemovePunctuation()(text.lower()).strip()
+
+
+async def _join(stack: RunningStack, room: str, person: RtcParticipant) -> None:
+    token = room_token(
+        stack.livekit_config,
+        room=room,
+        identity=person.identity,
+        name=person.identity.title(),
+        role=PARTICIPANT,
+        ttl=timedelta(minutes=5),
+    )
+    await person.connect(stack.settings.ws_url, token)
+
+
+async def test_speech_is_captioned_for_other_participants_and_stored(
+    stack: RunningStack, room_name: str, tmp_path: Path
+) -> None:
+    speech = speak(SENTENCE, tmp_path)
+    speaker, listener = RtcParticipant("speaker"), CaptionListener("listener")
+    try:
+        await _join(stack, room_name, listener)
+        await _join(stack, room_name, speaker)
+        await eventually(
+            lambda: listener.room.remote_participants.get(AGENT_IDENTITY),
+            within=10,
+            what="the agent to join",
+        )
+        publication = await speaker.publish_speech(speech)
+
+        def heard_all() -> bool:
+            said = " ".join(c.text for c in listener.captions)
+            return len(said.split()) >= len(SENTENCE.split()) * 0.8
+
+        await eventually(heard_all, within=30, what="captions of the whole sentence")
+        await asyncio.sleep(1.5)  # a last segment may still be on its way
+    finally:
+        await speaker.aclose()
+        await listener.aclose()
+
+    heard = " ".join(c.text for c in listener.captions)
+    error_rate = jiwer.wer(_normalise(SENTENCE), _normalise(heard))
+    assert error_rate <= MAX_WORD_ERROR_RATE, f"WER {error_rate:.2f}: heard {heard!r}"
+    for caption in listener.captions:
+        assert caption.sender == "speaker"  # clients attribute the caption to the speaker
+        assert caption.attributes["lk.transcribed_track_id"] == publication.sid
+        assert caption.attributes["lk.transcription_final"] == "true"
+        assert caption.attributes["lk.segment_id"]
+
+    db = await Database.open(stack.db_path, run_migrations=False)
+    try:
+        stored = await eventually(
+            lambda: room_segments(db, room_name), within=5, what="the transcript to be stored"
+        )
+    finally:
+        await db.aclose()
+    assert [s["text"] for s in stored] == [c.text for c in listener.captions]
+    assert {s["speaker_identity"] for s in stored} == {"speaker"}
+    assert all(s["started_at"] < s["ended_at"] for s in stored)
+
+
+async def test_a_muted_microphone_is_not_captioned(
+    stack: RunningStack, room_name: str, tmp_path: Path
+) -> None:
+    speech = speak(SENTENCE, tmp_path)
+    speaker, listener = RtcParticipant("muted-speaker"), CaptionListener("listener")
+    try:
+        await _join(stack, room_name, listener)
+        await _join(stack, room_name, speaker)
+        await eventually(
+            lambda: listener.room.remote_participants.get(AGENT_IDENTITY),
+            within=10,
+            what="the agent to join",
+        )
+        publication = await speaker.publish_speech(speech)
+        publication.track.mute()
+        # long enough for the sentence to be spoken, cut and transcribed were it heard
+        await asyncio.sleep(len(speech) / 48_000 + 4)
+    finally:
+        await speaker.aclose()
+        await listener.aclose()
+    assert listener.captions == []
