@@ -10,12 +10,15 @@ LIVEKIT_VERSION := v1.13.5
 LIVEKIT_BIN := .bin/livekit-server-$(LIVEKIT_VERSION)
 PYTEST_ARGS ?=
 
-.PHONY: help setup run test lint format db bench clean
+.PHONY: help setup system-packages run test lint format db bench clean
 
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
 
-setup: $(VENV)/.installed .bin/livekit-server db ## Install everything that is missing (idempotent)
+setup: system-packages $(VENV)/.installed .bin/livekit-server db ## Install everything that is missing (idempotent)
+
+system-packages: ## Install the OS tools the tests use (espeak-ng, sox, iproute2) when missing
+	@scripts/system-packages.sh
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
