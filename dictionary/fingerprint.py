@@ -41,7 +41,7 @@ def input_fingerprint(wordnet: Path) -> str:
     parts["wordnet"] = sorted(
         (child.name, child.stat().st_size)
         for child in wordnet.iterdir()
-        if child.name.startswith(("data.", "index."))
+        if child.name.startswith(("data.", "index.", "cntlist"))
     )
     package_json = wordnet.parent / "package.json"
     if package_json.is_file():

@@ -12,8 +12,8 @@ less common     3.0 to 4.0   up to the 29,000 most frequent ("relieve", "deceive
 rare            below 3.0    everything else ("serendipity")
 ==============  ===========  ====================================================
 
-Phrases get no band: wordfreq estimates a phrase from its words as if they were independent,
-which rates "break the ice" as common as "mouse".
+Phrases and hyphenated words get no band: wordfreq estimates them from their parts, which
+rates "break the ice" as common as "mouse" and "has-been" as very common.
 """
 
 from __future__ import annotations

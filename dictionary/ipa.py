@@ -165,11 +165,13 @@ def _symbol(base: str, stress: str | None) -> str:
 def pronounce(text: str, cmu: dict[str, list[list[str]]]) -> str | None:
     """IPA of a word or phrase from CMUdict's first (most common) pronunciations, or None
     when any of its words is missing. Phrases and hyphenated words are spaced by word."""
-    words = [w for w in text.lower().replace("-", " ").split() if w]
     spoken: list[str] = []
-    for word in words:
-        pronunciations = cmu.get(word)
-        if not pronunciations:
-            return None
-        spoken.append(arpabet_to_ipa(pronunciations[0]))
+    for word in text.lower().split():
+        # CMUdict has some hyphenated words whole ("e-mail"); others are read part by part.
+        parts = [word] if word in cmu else [p for p in word.split("-") if p]
+        for part in parts:
+            pronunciations = cmu.get(part)
+            if not pronunciations:
+                return None
+            spoken.append(arpabet_to_ipa(pronunciations[0]))
     return " ".join(spoken) or None

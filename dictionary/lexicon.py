@@ -38,8 +38,10 @@ class Headword:
     tag_counts: dict[str, int] = field(default_factory=dict)  # pos -> SemCor total
 
     @property
-    def is_phrase(self) -> bool:
-        return " " in self.key
+    def is_single_word(self) -> bool:
+        """wordfreq splits at spaces and hyphens, and its estimate for the pieces together
+        is no frequency of the whole ("has-been" would rank as "very common")."""
+        return " " not in self.key and "-" not in self.key
 
 
 @dataclass(slots=True)
@@ -75,8 +77,6 @@ def load_wordnet(directory: Path, report: Report) -> Lexicon:
             synset = parse_data_line(pos, line)
             synsets[synset.key] = synset
         report(path.name, len(synsets) - before)
-    tag_counts = read_tag_counts(directory / "index.sense")
-    report("index.sense", len(tag_counts))
     by_lemma: dict[str, list[IndexEntry]] = {}
     for pos, path in index_files(directory):
         count = 0
@@ -85,6 +85,8 @@ def load_wordnet(directory: Path, report: Report) -> Lexicon:
             by_lemma.setdefault(entry.lemma, []).append(entry)
             count += 1
         report(path.name, count)
+    tag_counts = read_tag_counts(directory, (e for entries in by_lemma.values() for e in entries))
+    report("senses with tag counts", len(tag_counts))
     headwords = {
         lemma: _headword(lemma, entries, synsets, tag_counts) for lemma, entries in by_lemma.items()
     }

@@ -51,7 +51,7 @@ class Entry:
     senses: tuple[Sense, ...]  # most common part of speech and sense first
     ipa: str | None  # of the headword, General American
     query_ipa: str | None  # of the query, when it is a different word than the headword
-    frequency: Frequency | None  # None for phrases: wordfreq knows single words only
+    frequency: Frequency | None  # None for phrases and hyphenated words (see frequency.py)
     related: Related = field(default_factory=Related)
     see_also: tuple[CrossReference, ...] = ()
     kind: Literal["entry"] = "entry"

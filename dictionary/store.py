@@ -46,7 +46,10 @@ def find_forms(db: sqlite3.Connection, key: str) -> list[FormMatch]:
         " WHERE f.key = ? ORDER BY f.rank",
         (key,),
     ).fetchall()
-    return [FormMatch(*row[:7], _pos(row[7])) for row in rows]
+    return [
+        FormMatch(headword_id, key, text, zipf, ipa, related_json, note, _pos(pos))
+        for headword_id, key, text, zipf, ipa, related_json, note, pos in rows
+    ]
 
 
 def senses(

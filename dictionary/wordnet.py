@@ -7,7 +7,7 @@ kept: words, glosses, a few pointer kinds, sense order and tag counts.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -113,15 +113,37 @@ def parse_index_line(pos: str, line: str) -> IndexEntry:
     return IndexEntry(fields[0].replace("_", " "), pos, offsets)
 
 
-def read_tag_counts(path: Path) -> dict[tuple[str, str, int], int]:
-    """(lemma, pos, offset) -> how often SemCor tagged that sense; a proxy for how common."""
-    counts: dict[tuple[str, str, int], int] = {}
-    for line in content_lines(path):
-        sense_key, offset, _sense_number, tag_count = line.split()
-        lemma, _, lex_sense = sense_key.partition("%")
-        key = (lemma.replace("_", " "), SENSE_TYPES[lex_sense[0]], int(offset))
-        counts[key] = counts.get(key, 0) + int(tag_count)
+TagCounts = dict[tuple[str, str, int], int]
+
+
+def read_tag_counts(directory: Path, index: Iterable[IndexEntry]) -> TagCounts:
+    """(lemma, pos, offset) -> how often SemCor tagged that sense; a proxy for how common.
+
+    From index.sense (WordNet 3.1 on npm) or else cntlist.rev (Debian's WordNet 3.0), which
+    gives sense numbers instead of offsets: sense n is the n-th offset in the index file.
+    """
+    counts: TagCounts = {}
+    if (directory / "index.sense").is_file():
+        for line in content_lines(directory / "index.sense"):
+            sense_key, offset, _sense_number, tag_count = line.split()
+            lemma, pos = _lemma_and_pos(sense_key)
+            key = (lemma, pos, int(offset))
+            counts[key] = counts.get(key, 0) + int(tag_count)
+    elif (directory / "cntlist.rev").is_file():
+        offsets = {(entry.lemma, entry.pos): entry.offsets for entry in index}
+        for line in content_lines(directory / "cntlist.rev"):
+            sense_key, sense_number, tag_count = line.split()
+            lemma, pos = _lemma_and_pos(sense_key)
+            senses = offsets.get((lemma, pos), ())
+            if 0 < int(sense_number) <= len(senses):
+                key = (lemma, pos, senses[int(sense_number) - 1])
+                counts[key] = counts.get(key, 0) + int(tag_count)
     return counts
+
+
+def _lemma_and_pos(sense_key: str) -> tuple[str, str]:
+    lemma, _, lex_sense = sense_key.partition("%")
+    return lemma.replace("_", " "), SENSE_TYPES[lex_sense[0]]
 
 
 def count_lines(path: Path) -> int:

@@ -30,3 +30,5 @@ def test_phrases_and_hyphenated_words_are_spoken_word_by_word() -> None:
     assert pronounce("look up", cmu) == "lʊk ʌp"
     assert pronounce("well-look", cmu) == "wɛl lʊk"
     assert pronounce("look out", cmu) is None  # half a pronunciation would mislead
+    cmu["well-look"] = [["W", "EH1", "L", "L", "UH2", "K"]]
+    assert pronounce("well-look", cmu) == "ˈwɛlˌlʊk"  # CMUdict's own entry wins
