@@ -1,7 +1,8 @@
 """``Dictionary``: open a built file once, then look words up from any thread.
 
 Each thread gets its own read-only SQLite connection on first use (sqlite3 connections must
-not be shared between threads while in use); ``close()`` closes them all. A lookup is a few
+not be shared between threads while in use); those of ended threads are closed when the next
+thread connects, and ``close()``, once lookups have finished, closes the rest. A lookup is a few
 indexed reads, so calling it straight from an asyncio event loop is fine.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+import weakref
 from pathlib import Path
 from types import TracebackType
 
@@ -28,7 +30,8 @@ class Dictionary:
         self.path = path
         self.meta = meta
         self._local = threading.local()
-        self._connections: list[sqlite3.Connection] = []
+        # thread id -> (the thread, its connection), to close connections of ended threads
+        self._connections: dict[int, tuple[weakref.ref[threading.Thread], sqlite3.Connection]] = {}
         self._lock = threading.Lock()
         self._closed = False
 
@@ -71,7 +74,7 @@ class Dictionary:
     def close(self) -> None:
         with self._lock:
             self._closed = True
-            for connection in self._connections:
+            for _, connection in self._connections.values():
                 connection.close()
             self._connections.clear()
 
@@ -100,8 +103,18 @@ class Dictionary:
             if self._closed:
                 connection.close()
                 raise RuntimeError("the dictionary is closed")
-            self._connections.append(connection)
+            self._close_ended_threads()
+            thread = threading.current_thread()
+            self._connections[thread.ident or 0] = (weakref.ref(thread), connection)
         self._local.connection = connection
+
+    def _close_ended_threads(self) -> None:
+        # Executors start and retire threads; their connections must not pile up.
+        for ident, (thread_ref, connection) in list(self._connections.items()):
+            thread = thread_ref()
+            if thread is None or not thread.is_alive():
+                connection.close()
+                del self._connections[ident]
 
     @classmethod
     def _grammar_word(cls, db: sqlite3.Connection, cleaned: CleanQuery) -> LookupResult:

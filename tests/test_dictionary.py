@@ -10,6 +10,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -318,6 +319,19 @@ def test_opening_is_fast_and_lookups_are_thread_safe(dictionary_path: Path) -> N
         shared.close()
     with pytest.raises(RuntimeError, match="closed"):
         shared.lookup("went")
+
+
+def test_threads_that_come_and_go_do_not_leak_connections(dictionary_path: Path) -> None:
+    def open_files() -> int:
+        return len(os.listdir("/proc/self/fd"))
+
+    with Dictionary.open(dictionary_path) as shared:
+        before = open_files()
+        for _ in range(30):
+            worker = threading.Thread(target=shared.lookup, args=("went",))
+            worker.start()
+            worker.join()
+        assert open_files() - before <= 2
 
 
 def test_environment_variable_names_the_default_file(
