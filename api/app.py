@@ -7,10 +7,21 @@ from collections.abc import AsyncIterator
 import aiohttp
 from aiohttp import web
 
-from api import health
+from api import (
+    accounts,
+    bookings,
+    health,
+    occurrences,
+    openapi,
+    realtime,
+    room_access,
+    sessions,
+    webhooks,
+)
 from api.config import ApiConfig
 from api.errors import error_middleware
-from api.keys import CONFIG, DB, HTTP
+from api.event_hub import EventHub
+from api.keys import CONFIG, DB, EVENTS, HTTP
 from db import Database
 
 MAX_BODY_BYTES = 1024 * 1024
@@ -28,9 +39,30 @@ async def _http_client(app: web.Application) -> AsyncIterator[None]:
     await app[HTTP].close()
 
 
+async def _event_hub(app: web.Application) -> AsyncIterator[None]:
+    app[EVENTS] = EventHub(app[DB], app[CONFIG].events_poll)
+    await app[EVENTS].start()
+    yield
+    await app[EVENTS].aclose()
+
+
+async def _end_streams(app: web.Application) -> None:
+    # Open event streams would otherwise hold shutdown until its timeout.
+    app[EVENTS].close_all()
+
+
 def create_app(config: ApiConfig) -> web.Application:
     app = web.Application(middlewares=[error_middleware], client_max_size=MAX_BODY_BYTES)
     app[CONFIG] = config
-    app.cleanup_ctx.extend([_database, _http_client])
+    app.cleanup_ctx.extend([_database, _http_client, _event_hub])
+    app.on_shutdown.append(_end_streams)
     health.setup(app)
+    accounts.setup(app)
+    sessions.setup(app)
+    occurrences.setup(app)
+    bookings.setup(app)
+    room_access.setup(app)
+    realtime.setup(app)
+    webhooks.setup(app)
+    openapi.setup(app)
     return app

@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from colearn.config import LiveKitConfig, db_path, env, env_int
+from colearn.config import ConfigError, LiveKitConfig, db_path, env, env_bool, env_int
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _positive(name: str, environ: dict[str, str] | None) -> int:
+    value = env_int(name, environ)
+    if value <= 0:
+        raise ConfigError(f"{name} must be a positive whole number, got {value}")
+    return value
 
 
 @dataclass(frozen=True)
@@ -14,6 +27,14 @@ class ApiConfig:
     host: str
     port: int
     livekit: LiveKitConfig
+    # Room tokens are issued from this long before an occurrence starts until it ends.
+    join_window: timedelta = timedelta(minutes=15)
+    auth_token_ttl: timedelta = timedelta(hours=168)
+    cookie_secure: bool = False
+    # How often events written by other processes (the agent) are looked for.
+    events_poll: timedelta = timedelta(milliseconds=50)
+    # Every "now" of the API comes from here, so tests can set the time.
+    clock: Callable[[], datetime] = field(default=utc_now, compare=False, repr=False)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> ApiConfig:
@@ -22,4 +43,8 @@ class ApiConfig:
             host=env("COLEARN_API_HOST", environ),
             port=env_int("COLEARN_API_PORT", environ),
             livekit=LiveKitConfig.from_env(environ),
+            join_window=timedelta(minutes=env_int("COLEARN_JOIN_WINDOW_MINUTES", environ)),
+            auth_token_ttl=timedelta(hours=_positive("COLEARN_AUTH_TOKEN_TTL_HOURS", environ)),
+            cookie_secure=env_bool("COLEARN_COOKIE_SECURE", environ),
+            events_poll=timedelta(milliseconds=_positive("COLEARN_EVENTS_POLL_MS", environ)),
         )

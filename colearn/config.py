@@ -15,6 +15,19 @@ VARIABLES: dict[str, tuple[str, str]] = {
     "COLEARN_DB": ("var/colearn.db", "Path of the SQLite database file."),
     "COLEARN_API_HOST": ("127.0.0.1", "Address the API listens on."),
     "COLEARN_API_PORT": ("8080", "Port the API listens on."),
+    "COLEARN_JOIN_WINDOW_MINUTES": (
+        "15",
+        "Minutes before an occurrence starts from which its room tokens are issued.",
+    ),
+    "COLEARN_AUTH_TOKEN_TTL_HOURS": ("168", "Hours a sign-in token stays valid."),
+    "COLEARN_COOKIE_SECURE": (
+        "false",
+        "true: the sign-in cookie is sent over HTTPS only (set it wherever the API has TLS).",
+    ),
+    "COLEARN_EVENTS_POLL_MS": (
+        "50",
+        "How often the API looks for events written by other processes (the agent), in ms.",
+    ),
     "COLEARN_LIVEKIT_PORT": ("7880", "livekit-server signalling port (HTTP + WebSocket)."),
     "COLEARN_LIVEKIT_RTC_TCP_PORT": ("7881", "livekit-server ICE/TCP port."),
     "COLEARN_LIVEKIT_RTC_UDP_PORT": ("7882", "livekit-server UDP port (one muxed port)."),
@@ -103,6 +116,15 @@ class LiveKitConfig:
         if not url.startswith(("ws://", "wss://")):
             raise ConfigError(f"LIVEKIT_URL must start with ws:// or wss://, got {url!r}")
         return cls(url=url, api_key=env("LIVEKIT_API_KEY", environ), api_secret=secret)
+
+
+def env_bool(name: str, environ: dict[str, str] | None = None) -> bool:
+    raw = env(name, environ).strip().lower()
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{name} must be true or false, got {raw!r}")
 
 
 def db_path(environ: dict[str, str] | None = None) -> Path:

@@ -14,6 +14,7 @@ from aiohttp import web
 from api.app import create_app
 from api.config import ApiConfig
 from db import migrate
+from tests.support.api_client import Api, running_api
 from tests.support.ports import free_ports
 from tests.support.stack import RunningStack, new_stack
 
@@ -73,3 +74,10 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  
             lines = lines[-LOG_TAIL_LINES:]
             report.sections.append((f"log tail: {path.name}", "\n".join(lines)))
     return report
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def api(db_path: Path) -> AsyncIterator[Api]:
+    """The API on a fresh database, with a clock the test sets (starts at a fixed time)."""
+    async with running_api(db_path) as harness:
+        yield harness

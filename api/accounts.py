@@ -1,0 +1,108 @@
+"""Accounts: register, sign in, sign out, who am I."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from api import passwords, throttle, views
+from api.auth import (
+    COOKIE,
+    CSRF_COOKIE,
+    csrf_token,
+    new_token,
+    require_user,
+    signed_in,
+    token_hash,
+)
+from api.errors import ApiError
+from api.keys import CONFIG, DB
+from api.validation import invalid, json_body
+from db import accounts
+
+WRONG_CREDENTIALS = "The email or password is wrong."
+
+
+async def register(request: web.Request) -> web.Response:
+    body = await json_body(request)
+    email = passwords.normalise_email(body.text("email", required=True, max_length=1000) or "")
+    password = body.secret("password", max_length=passwords.MAX_PASSWORD)
+    name = body.text("display_name", required=True, max_length=passwords.MAX_NAME) or ""
+    role = body.choice("role", accounts.ROLES, default=accounts.PARTICIPANT) or ""
+    body.done()
+    problem = passwords.email_problem(email) or passwords.password_problem(password, email)
+    if problem:
+        raise invalid(problem)
+    password_hash = await passwords.hash_password(password)
+    try:
+        async with request.app[DB].transaction() as conn:
+            user = await accounts.create_user(
+                conn, email=email, display_name=name, role=role, password_hash=password_hash
+            )
+    except accounts.EmailTaken:
+        raise ApiError(409, "email_taken", f"An account with {email} already exists.") from None
+    return web.json_response(views.user(user), status=201)
+
+
+async def sign_in(request: web.Request) -> web.Response:
+    body = await json_body(request)
+    email = passwords.normalise_email(body.text("email", required=True, max_length=1000) or "")
+    password = body.secret("password", max_length=passwords.MAX_PASSWORD)
+    body.done()
+    config, db = request.app[CONFIG], request.app[DB]
+    now = config.clock()
+    async with db.transaction() as conn:
+        await throttle.begin_attempt(conn, email=email, address=request.remote or "?", now=now)
+    found = await accounts.credentials(db, email)
+    ok, rehash = await passwords.verify_password(found[1] if found else None, password)
+    if not ok or found is None:
+        raise ApiError(401, "wrong_credentials", WRONG_CREDENTIALS)
+    user = found[0]
+    new_hash = await passwords.hash_password(password) if rehash else None
+    token = new_token()
+    expires_at = now + config.auth_token_ttl
+    async with db.transaction() as conn:
+        await throttle.succeeded(conn, email)
+        await accounts.create_token(
+            conn, user_id=user.id, token_hash=token_hash(token), expires_at=expires_at
+        )
+        if new_hash is not None:
+            await accounts.set_password_hash(conn, user.id, new_hash)
+    csrf = csrf_token(token)
+    response = web.json_response(
+        {
+            "token": token,
+            "token_type": "Bearer",
+            "expires_at": views.instant(expires_at),
+            "csrf_token": csrf,
+            "user": views.user(user),
+        }
+    )
+    max_age = int(config.auth_token_ttl.total_seconds())
+    cookie = {"max_age": max_age, "path": "/", "samesite": "Lax", "secure": config.cookie_secure}
+    response.set_cookie(COOKIE, token, httponly=True, **cookie)  # type: ignore[arg-type]
+    # Readable by the page's script, which echoes it in X-CSRF-Token on writes.
+    response.set_cookie(CSRF_COOKIE, csrf, httponly=False, **cookie)  # type: ignore[arg-type]
+    return response
+
+
+async def sign_out(request: web.Request) -> web.Response:
+    await require_user(request)
+    owner = await signed_in(request)
+    assert owner is not None
+    async with request.app[DB].transaction() as conn:
+        await accounts.revoke_token(conn, owner.token_id, request.app[CONFIG].clock())
+    response = web.Response(status=204)
+    response.del_cookie(COOKIE, path="/")
+    response.del_cookie(CSRF_COOKIE, path="/")
+    return response
+
+
+async def me(request: web.Request) -> web.Response:
+    return web.json_response(views.user(await require_user(request)))
+
+
+def setup(app: web.Application) -> None:
+    app.router.add_post("/api/accounts", register)
+    app.router.add_post("/api/auth/sign-in", sign_in)
+    app.router.add_post("/api/auth/sign-out", sign_out)
+    app.router.add_get("/api/auth/me", me)

@@ -1,0 +1,101 @@
+"""Who is asking: a sign-in token from ``Authorization: Bearer`` or the HttpOnly cookie.
+
+Tokens are 256 random bits; only their SHA-256 is stored. The web page keeps the token in
+an HttpOnly cookie, which a browser also attaches to requests another site makes it send,
+so a write authenticated by that cookie must carry the CSRF token in ``X-CSRF-Token``: a
+value derived from the sign-in token that script on another origin cannot read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+
+from aiohttp import web
+
+from api.errors import ApiError
+from api.keys import CONFIG, DB
+from db import accounts
+from db.accounts import User
+
+COOKIE = "colearn_auth"
+CSRF_COOKIE = "colearn_csrf"
+CSRF_HEADER = "X-CSRF-Token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+USER = web.RequestKey("user", accounts.TokenOwner)
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def csrf_token(token: str) -> str:
+    return hmac.new(token.encode(), b"colearn csrf", hashlib.sha256).hexdigest()
+
+
+def _unauthorized(message: str) -> ApiError:
+    return ApiError(
+        401, "unauthorized", message, headers={"WWW-Authenticate": 'Bearer realm="colearn"'}
+    )
+
+
+def _presented_token(request: web.Request) -> tuple[str, bool] | None:
+    """The token and whether it came from the cookie."""
+    header = request.headers.get("Authorization")
+    if header is not None:
+        scheme, _, value = header.partition(" ")
+        if scheme.lower() != "bearer" or not value.strip():
+            raise _unauthorized("The Authorization header must be 'Bearer <token>'.")
+        return value.strip(), False
+    cookie = request.cookies.get(COOKIE)
+    return (cookie, True) if cookie else None
+
+
+async def signed_in(request: web.Request) -> accounts.TokenOwner | None:
+    """The signed-in user's token, or None for an anonymous request; 401 for a bad token."""
+    if USER in request:
+        return request[USER]
+    presented = _presented_token(request)
+    if presented is None:
+        return None
+    token, from_cookie = presented
+    owner = await accounts.token_owner(request.app[DB], token_hash(token))
+    if owner is None:
+        raise _unauthorized("This sign-in token is not valid; sign in again.")
+    if owner.revoked_at is not None:
+        raise _unauthorized("This sign-in token was signed out; sign in again.")
+    if owner.expires_at <= request.app[CONFIG].clock():
+        raise _unauthorized("This sign-in token has expired; sign in again.")
+    if from_cookie and request.method not in SAFE_METHODS:
+        sent = request.headers.get(CSRF_HEADER, "")
+        if not hmac.compare_digest(sent, csrf_token(token)):
+            raise ApiError(
+                403,
+                "csrf_failed",
+                f"A request signed in by cookie must send the {CSRF_HEADER} header "
+                "that sign-in returned.",
+            )
+    request[USER] = owner
+    return owner
+
+
+async def require_user(request: web.Request) -> User:
+    owner = await signed_in(request)
+    if owner is None:
+        raise _unauthorized("Sign in first: send 'Authorization: Bearer <token>'.")
+    return owner.user
+
+
+async def require_role(request: web.Request, role: str, doing: str) -> User:
+    user = await require_user(request)
+    if user.role != role:
+        raise ApiError(
+            403, "wrong_role", f"Only a {role} can {doing}; you are signed in as a {user.role}."
+        )
+    return user

@@ -1,0 +1,138 @@
+"""Booking: a seat in one occurrence or a whole series, the waitlist, cancelling."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from api import views
+from api.auth import require_role, require_user
+from api.errors import ApiError
+from api.keys import CONFIG, DB
+from api.lookup import occurrence_or_404, owner_of, path_id, session_or_404
+from api.validation import json_body
+from db import bookings
+from db.accounts import PARTICIPANT
+from db.bookings import Booking
+
+
+def _refused(exc: bookings.Refused, occurrence_id: int) -> ApiError:
+    if isinstance(exc, bookings.OccurrenceFull):
+        return ApiError(
+            409,
+            "occurrence_full",
+            f"Occurrence {occurrence_id} is full: {exc.booked} of {exc.capacity} seats are "
+            f"booked. Join the waitlist with POST /api/occurrences/{occurrence_id}/waitlist "
+            "and you get the first seat that frees.",
+        )
+    if isinstance(exc, bookings.OccurrenceCancelled):
+        return ApiError(409, "occurrence_cancelled", "This occurrence is cancelled.")
+    if isinstance(exc, bookings.OccurrenceEnded):
+        return ApiError(409, "occurrence_ended", "This occurrence has already ended.")
+    if isinstance(exc, bookings.NothingToBook):
+        return ApiError(409, "nothing_to_book", "This session has no occurrence left to book.")
+    return ApiError(404, "not_found", f"There is no occurrence {occurrence_id}.")
+
+
+async def _book(request: web.Request, *, waitlist: bool) -> web.Response:
+    user = await require_role(request, PARTICIPANT, "book seats")
+    occurrence_id = path_id(request)
+    (await json_body(request)).done()
+    try:
+        async with request.app[DB].transaction() as conn:
+            made, changed = await bookings.book(
+                conn,
+                occurrence_id=occurrence_id,
+                user_id=user.id,
+                now=request.app[CONFIG].clock(),
+                waitlist=waitlist,
+            )
+    except bookings.Refused as exc:
+        raise _refused(exc, occurrence_id) from None
+    return await _answer(request, made, 201 if changed else 200)
+
+
+async def _answer(request: web.Request, made: Booking, status: int) -> web.Response:
+    shown = views.booking(made)
+    shown["occurrence"] = views.occurrence(await occurrence_or_404(request, made.occurrence_id))
+    return web.json_response(shown, status=status)
+
+
+async def book(request: web.Request) -> web.Response:
+    return await _book(request, waitlist=False)
+
+
+async def join_waitlist(request: web.Request) -> web.Response:
+    return await _book(request, waitlist=True)
+
+
+async def book_series(request: web.Request) -> web.Response:
+    user = await require_role(request, PARTICIPANT, "book seats")
+    session = await session_or_404(request, path_id(request))
+    (await json_body(request)).done()
+    if session.status != "active":
+        raise ApiError(409, "session_cancelled", "This session is cancelled.")
+    try:
+        async with request.app[DB].transaction() as conn:
+            made = await bookings.book_series(
+                conn, session_id=session.id, user_id=user.id, now=request.app[CONFIG].clock()
+            )
+    except bookings.Refused as exc:
+        raise _refused(exc, 0) from None
+    status = 201 if any(changed for _, changed in made) else 200
+    return web.json_response({"items": [views.booking(b) for b, _ in made]}, status=status)
+
+
+async def my_bookings(request: web.Request) -> web.Response:
+    user = await require_user(request)
+    mine = await bookings.bookings_of_user(request.app[DB], user.id)
+    items = []
+    for made in mine:
+        # a cancelled occurrence shows here too: that is how its people see it was cancelled
+        shown = views.booking(made)
+        shown["occurrence"] = views.occurrence(await occurrence_or_404(request, made.occurrence_id))
+        items.append(shown)
+    return web.json_response({"items": items})
+
+
+async def _own_booking(request: web.Request) -> Booking:
+    user = await require_user(request)
+    booking_id = path_id(request)
+    found = await bookings.booking(request.app[DB], booking_id)
+    if found is None:
+        raise ApiError(404, "not_found", f"There is no booking {booking_id}.")
+    if found.user_id != user.id:
+        raise ApiError(403, "not_yours", "You can only see and cancel your own bookings.")
+    return found
+
+
+async def get_booking(request: web.Request) -> web.Response:
+    found = await _own_booking(request)
+    return await _answer(request, found, 200)
+
+
+async def cancel_booking(request: web.Request) -> web.Response:
+    found = await _own_booking(request)
+    occurrence = await occurrence_or_404(request, found.occurrence_id)
+    now = request.app[CONFIG].clock()
+    if found.status != bookings.CANCELLED and occurrence.ends_at <= now:
+        raise ApiError(409, "occurrence_ended", "This occurrence has already ended.")
+    async with request.app[DB].transaction() as conn:
+        done = await bookings.cancel(conn, found.id, now=now, reason=bookings.BY_PARTICIPANT)
+    return await _answer(request, done, 200)
+
+
+async def roster(request: web.Request) -> web.Response:
+    occurrence = await occurrence_or_404(request, path_id(request))
+    await owner_of(request, occurrence.facilitator_id, "see who booked")
+    entries = await bookings.roster(request.app[DB], occurrence.id)
+    return web.json_response({"items": [views.roster_entry(e) for e in entries]})
+
+
+def setup(app: web.Application) -> None:
+    app.router.add_post(r"/api/occurrences/{id:\d+}/bookings", book)
+    app.router.add_get(r"/api/occurrences/{id:\d+}/bookings", roster)
+    app.router.add_post(r"/api/occurrences/{id:\d+}/waitlist", join_waitlist)
+    app.router.add_post(r"/api/sessions/{id:\d+}/bookings", book_series)
+    app.router.add_get("/api/bookings", my_bookings)
+    app.router.add_get(r"/api/bookings/{id:\d+}", get_booking)
+    app.router.add_delete(r"/api/bookings/{id:\d+}", cancel_booking)

@@ -1,0 +1,132 @@
+"""Occurrences: browse what is coming up; a facilitator edits or cancels one meeting."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import sqlite3
+from datetime import datetime, timedelta
+
+from aiohttp import web
+
+from api import views
+from api.errors import ApiError
+from api.keys import CONFIG, DB
+from api.lookup import occurrence_or_404, owner_of, path_id
+from api.sessions import LEVELS, MAX_CAPACITY, MAX_DURATION, MIN_DURATION
+from api.validation import invalid, json_body, query
+from db import bookings, occurrences, sessions
+from db.occurrences import BrowseFilter
+from db.sessions import CapacityBelowBooked
+from db.times import from_db, to_db
+
+PAGE_LIMIT = 100
+
+
+def _cursor(occurrence: occurrences.Occurrence) -> str:
+    raw = f"{to_db(occurrence.starts_at)}|{occurrence.id}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _read_cursor(text: str) -> tuple[datetime, int]:
+    try:
+        raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode()
+        starts, occurrence_id = raw.split("|")
+        return from_db(starts), int(occurrence_id)
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise invalid("cursor is not one this API gave out; use next_cursor as it is") from None
+
+
+async def browse(request: web.Request) -> web.Response:
+    q = query(request)
+    starts_from = q.instant("from")
+    starts_before = q.instant("to")
+    facilitator_id = q.integer("facilitator_id", minimum=1, maximum=2**62)
+    level = q.choice("level", LEVELS)
+    topic = q.text("topic", max_length=60)
+    has_seats = q.boolean("has_seats")
+    limit = q.integer("limit", minimum=1, maximum=PAGE_LIMIT) or 20
+    cursor = q.text("cursor", max_length=200)
+    q.done()
+    if starts_from and starts_before and starts_before <= starts_from:
+        raise invalid("to must be later than from")
+    where = BrowseFilter(
+        ending_after=request.app[CONFIG].clock(),
+        starts_from=starts_from,
+        starts_before=starts_before,
+        facilitator_id=facilitator_id,
+        level=level,
+        topic=topic,
+        has_seats=has_seats,
+        after=_read_cursor(cursor) if cursor else None,
+    )
+    found = await occurrences.browse(request.app[DB], where, limit + 1)
+    page = found[:limit]
+    next_cursor = _cursor(page[-1]) if len(found) > limit else None
+    return web.json_response(
+        {"items": [views.occurrence(o) for o in page], "next_cursor": next_cursor}
+    )
+
+
+async def get_occurrence(request: web.Request) -> web.Response:
+    found = await occurrence_or_404(request, path_id(request))
+    return web.json_response(views.occurrence(found))
+
+
+async def update_occurrence(request: web.Request) -> web.Response:
+    found = await occurrence_or_404(request, path_id(request))
+    await owner_of(request, found.facilitator_id, "edit this occurrence")
+    body = await json_body(request)
+    starts_at = body.instant("starts_at")
+    duration = body.integer("duration_minutes", minimum=MIN_DURATION, maximum=MAX_DURATION)
+    capacity = body.integer("capacity", minimum=1, maximum=MAX_CAPACITY)
+    body.done()
+    now = request.app[CONFIG].clock()
+    if found.status != occurrences.SCHEDULED:
+        raise ApiError(409, "occurrence_cancelled", "This occurrence is cancelled.")
+    if found.starts_at <= now:
+        raise ApiError(409, "occurrence_started", "This occurrence has already started.")
+    if starts_at is not None and starts_at <= now:
+        raise invalid("starts_at must be in the future")
+    new_start = starts_at or found.starts_at
+    length = timedelta(minutes=duration) if duration else found.ends_at - found.starts_at
+    try:
+        async with request.app[DB].transaction() as conn:
+            if (new_start, new_start + length) != (found.starts_at, found.ends_at):
+                await sessions.move_occurrence(
+                    conn, found.id, (new_start, new_start + length), detach=True
+                )
+            if capacity is not None and capacity != found.capacity:
+                await sessions.set_occurrence_capacity(conn, found.id, capacity, now=now)
+    except CapacityBelowBooked as exc:
+        raise ApiError(
+            409,
+            "capacity_below_booked",
+            f"capacity cannot be lower than the {exc.booked} seats already booked.",
+        ) from None
+    except sqlite3.IntegrityError:
+        raise ApiError(
+            409, "time_taken", "Another occurrence of this session already starts at that time."
+        ) from None
+    return web.json_response(views.occurrence(await occurrence_or_404(request, found.id)))
+
+
+async def cancel_occurrence(request: web.Request) -> web.Response:
+    found = await occurrence_or_404(request, path_id(request))
+    await owner_of(request, found.facilitator_id, "cancel this occurrence")
+    now = request.app[CONFIG].clock()
+    if found.status == occurrences.SCHEDULED:
+        if found.ends_at <= now:
+            raise ApiError(409, "occurrence_ended", "This occurrence has already ended.")
+        async with request.app[DB].transaction() as conn:
+            await sessions.cancel_occurrence(
+                conn, found.id, now=now, reason=bookings.OCCURRENCE_CANCELLED
+            )
+    return web.json_response(views.occurrence(await occurrence_or_404(request, found.id)))
+
+
+def setup(app: web.Application) -> None:
+    app.router.add_get("/api/occurrences", browse)
+    app.router.add_get(r"/api/occurrences/{id:\d+}", get_occurrence)
+    app.router.add_patch(r"/api/occurrences/{id:\d+}", update_occurrence)
+    app.router.add_delete(r"/api/occurrences/{id:\d+}", cancel_occurrence)

@@ -1,0 +1,97 @@
+"""``GET /api/events``: live updates as Server-Sent Events, resumable by event id.
+
+A client names the occurrences it watches (``?occurrences=12,13``) and always also gets
+its own ``user:{id}`` events. After a drop it reconnects with ``Last-Event-ID`` (browsers
+do this themselves) or ``?after=``, and first receives what it missed from the events
+table, then live events; ids are global and increasing, so nothing comes twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+from aiohttp import web
+
+from api.auth import require_user
+from api.errors import ApiError
+from api.event_hub import frame
+from api.keys import DB, EVENTS
+from api.validation import invalid, query
+from db.events import events_after
+
+MAX_OCCURRENCES = 200
+HEARTBEAT_S = 15.0
+BACKLOG_BATCH = 500
+
+
+def _occurrence_ids(text: str | None) -> list[int]:
+    if not text:
+        return []
+    parts = text.split(",")
+    if len(parts) > MAX_OCCURRENCES:
+        raise invalid(f"occurrences may list at most {MAX_OCCURRENCES} ids")
+    if not all(p.strip().isdigit() and len(p.strip()) < 19 for p in parts):
+        raise invalid("occurrences must be occurrence ids separated by commas, e.g. 12,13")
+    return [int(p) for p in parts]
+
+
+def _resume_from(request: web.Request, after: int | None) -> int | None:
+    header = request.headers.get("Last-Event-ID")
+    if header is None or header == "":
+        return after
+    if not header.isdigit() or len(header) > 18:
+        raise ApiError(400, "invalid_input", "Last-Event-ID must be an event id this API sent.")
+    return int(header)
+
+
+async def stream(request: web.Request) -> web.StreamResponse:
+    user = await require_user(request)
+    q = query(request)
+    ids = _occurrence_ids(q.text("occurrences", max_length=MAX_OCCURRENCES * 20))
+    after = q.integer("after", minimum=0, maximum=2**62)
+    q.done()
+    resume = _resume_from(request, after)
+    topics = frozenset({f"user:{user.id}", *(f"occurrence:{i}" for i in ids)})
+    hub = request.app[EVENTS]
+    # Subscribe before reading the backlog: an event committed in between is then in the
+    # queue, the backlog or both, never in neither; duplicates are skipped by id.
+    subscriber = hub.subscribe(topics)
+    try:
+        last = hub.last_id if resume is None else resume
+        response = web.StreamResponse(
+            headers={
+                "Content-Type": "text/event-stream",
+                "Cache-Control": "no-cache",
+                "X-Accel-Buffering": "no",
+            }
+        )
+        await response.prepare(request)
+        while resume is not None:
+            backlog = await events_after(request.app[DB], last, topics=topics, limit=BACKLOG_BATCH)
+            for event in backlog:
+                await response.write(frame(event))
+                last = event.id
+            if len(backlog) < BACKLOG_BATCH:
+                break
+        ready = {"last_event_id": last, "topics": sorted(topics)}
+        await response.write(f"event: ready\nid: {last}\ndata: {json.dumps(ready)}\n\n".encode())
+        while True:
+            try:
+                item = await asyncio.wait_for(subscriber.queue.get(), HEARTBEAT_S)
+            except TimeoutError:
+                await response.write(b": keep-alive\n\n")
+                continue
+            if item is None:
+                break
+            event_id, data = item
+            if event_id > last:
+                await response.write(data)
+                last = event_id
+        return response
+    finally:
+        hub.unsubscribe(subscriber)
+
+
+def setup(app: web.Application) -> None:
+    app.router.add_get("/api/events", stream)

@@ -1,0 +1,94 @@
+"""``POST /api/occurrences/{id}/token``: a LiveKit token for that occurrence's room only.
+
+Only its facilitator and its booked participants get one, only from the join window before
+the start until the end, and the token expires when the occurrence ends.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from aiohttp import web
+
+from api import views
+from api.auth import require_user
+from api.errors import ApiError
+from api.keys import CONFIG, DB
+from api.lookup import occurrence_or_404, path_id
+from api.room_tokens import FACILITATOR, PARTICIPANT, room_token
+from api.validation import json_body
+from db import bookings, occurrences
+from db.accounts import User
+from db.occurrences import Occurrence
+
+# A token cannot be shorter-lived than this, so someone let in a second before the end
+# can still connect.
+MIN_TTL = timedelta(minutes=1)
+
+
+def identity_of(user: User) -> str:
+    return f"user-{user.id}"
+
+
+async def _role(request: web.Request, occurrence: Occurrence, user: User) -> str:
+    if user.id == occurrence.facilitator_id:
+        return FACILITATOR
+    booked = await bookings.booking_of(request.app[DB], occurrence.id, user.id)
+    if booked is None or booked.status == bookings.CANCELLED:
+        raise ApiError(403, "not_booked", "You have not booked this occurrence; book a seat first.")
+    if booked.status == bookings.WAITLISTED:
+        raise ApiError(
+            403,
+            "not_booked",
+            f"You are number {booked.waitlist_position} on the waitlist, not booked; you can "
+            "join once a seat frees for you.",
+        )
+    return PARTICIPANT
+
+
+def _check_window(occurrence: Occurrence, now: datetime, window: timedelta) -> None:
+    opens = occurrence.starts_at - window
+    if now < opens:
+        minutes = int(window.total_seconds() // 60)
+        raise ApiError(
+            403,
+            "too_early",
+            f"The room opens at {views.instant(opens)}, {minutes} minutes before the start.",
+        )
+    if now >= occurrence.ends_at:
+        raise ApiError(403, "ended", "This occurrence has ended; its room is closed.")
+
+
+async def token(request: web.Request) -> web.Response:
+    user = await require_user(request)
+    occurrence = await occurrence_or_404(request, path_id(request))
+    (await json_body(request)).done()
+    config = request.app[CONFIG]
+    if occurrence.status != occurrences.SCHEDULED:
+        raise ApiError(403, "occurrence_cancelled", "This occurrence was cancelled.")
+    role = await _role(request, occurrence, user)
+    now = config.clock()
+    _check_window(occurrence, now, config.join_window)
+    ttl = max(occurrence.ends_at - now, MIN_TTL)
+    jwt = room_token(
+        config.livekit,
+        room=occurrence.room_name,
+        identity=identity_of(user),
+        name=user.display_name,
+        role=role,
+        ttl=ttl,
+    )
+    return web.json_response(
+        {
+            "token": jwt,
+            "url": config.livekit.url,
+            "room": occurrence.room_name,
+            "identity": identity_of(user),
+            "role": role,
+            "expires_at": views.instant(now + ttl),
+        }
+    )
+
+
+def setup(app: web.Application) -> None:
+    app.router.add_post(r"/api/occurrences/{id:\d+}/token", token)

@@ -1,0 +1,171 @@
+"""Reading request input: every mistake is a 400 whose message names the field."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any
+
+from aiohttp import web
+
+from api.errors import ApiError
+
+EXAMPLE_TIME = "2026-03-20T18:00:00+01:00"
+
+
+def invalid(message: str) -> ApiError:
+    return ApiError(400, "invalid_input", message)
+
+
+async def json_body(request: web.Request) -> Fields:
+    """The request's JSON object; a write without a body reads as ``{}``."""
+    if not request.body_exists:
+        return Fields({})
+    if request.content_type != "application/json":
+        raise ApiError(
+            415,
+            "unsupported_media_type",
+            "Send the body as JSON with the header Content-Type: application/json.",
+        )
+    try:
+        data = json.loads(await request.read())
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ApiError(400, "invalid_json", f"The body is not valid JSON: {exc}.") from None
+    if not isinstance(data, dict):
+        raise invalid("The body must be a JSON object.")
+    return Fields(data)
+
+
+def query(request: web.Request) -> Fields:
+    for name in request.query:
+        if len(request.query.getall(name)) > 1:
+            raise invalid(f"{name} is given more than once")
+    return Fields(dict(request.query), from_query=True)
+
+
+def parse_instant(name: str, raw: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(raw)
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise invalid(f"{name} must be an ISO-8601 time with a UTC offset, e.g. {EXAMPLE_TIME}")
+    return moment
+
+
+class Fields:
+    """Named values of a JSON object or a query string, read one by one, then ``done()``."""
+
+    def __init__(self, data: Mapping[str, Any], *, from_query: bool = False) -> None:
+        self._data = data
+        self._query = from_query
+        self._read: set[str] = set()
+
+    def has(self, name: str) -> bool:
+        return name in self._data and self._data[name] is not None
+
+    def _raw(self, name: str, required: bool) -> Any:
+        self._read.add(name)
+        value = self._data.get(name)
+        if value is None or (self._query and value == ""):
+            if required:
+                raise invalid(f"{name} is required")
+            return None
+        return value
+
+    def text(
+        self, name: str, *, required: bool = False, max_length: int, default: str | None = None
+    ) -> str | None:
+        value = self._raw(name, required)
+        if value is None:
+            return default
+        if not isinstance(value, str):
+            raise invalid(f"{name} must be text")
+        value = value.strip()
+        if required and not value:
+            raise invalid(f"{name} must not be empty")
+        if len(value) > max_length:
+            raise invalid(f"{name} must be at most {max_length} characters")
+        if any(ord(c) < 32 and c not in "\n\t" for c in value):
+            raise invalid(f"{name} must not contain control characters")
+        return value
+
+    def secret(self, name: str, *, max_length: int) -> str:
+        """Text taken exactly as sent (a password is not trimmed)."""
+        value = self._raw(name, True)
+        if not isinstance(value, str):
+            raise invalid(f"{name} must be text")
+        if len(value) > max_length:
+            raise invalid(f"{name} must be at most {max_length} characters")
+        return value
+
+    def integer(
+        self, name: str, *, minimum: int, maximum: int, required: bool = False
+    ) -> int | None:
+        value = self._raw(name, required)
+        if value is None:
+            return None
+        if self._query and isinstance(value, str) and value.lstrip("-").isdigit():
+            value = int(value)
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise invalid(f"{name} must be a whole number between {minimum} and {maximum}")
+        if not minimum <= value <= maximum:
+            raise invalid(f"{name} must be between {minimum} and {maximum}, got {value}")
+        return value
+
+    def boolean(self, name: str, *, default: bool = False) -> bool:
+        value = self._raw(name, False)
+        if value is None:
+            return default
+        if self._query and isinstance(value, str) and value.lower() in ("true", "false"):
+            return value.lower() == "true"
+        if not isinstance(value, bool):
+            raise invalid(f"{name} must be true or false")
+        return value
+
+    def choice(
+        self,
+        name: str,
+        options: Iterable[str],
+        *,
+        required: bool = False,
+        default: str | None = None,
+    ) -> str | None:
+        allowed = list(options)
+        value = self._raw(name, required)
+        if value is None:
+            return default
+        if value not in allowed:
+            raise invalid(f"{name} must be one of: {', '.join(repr(o) for o in allowed)}")
+        return str(value)
+
+    def instant(self, name: str, *, required: bool = False) -> datetime | None:
+        value = self._raw(name, required)
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            raise invalid(f"{name} must be an ISO-8601 time with a UTC offset, e.g. {EXAMPLE_TIME}")
+        return parse_instant(name, value)
+
+    def nested(self, name: str, *, required: bool = False) -> Fields | None:
+        value = self._raw(name, required)
+        if value is None:
+            return None
+        if not isinstance(value, dict):
+            raise invalid(f"{name} must be a JSON object")
+        return _Nested(value, prefix=f"{name}.")
+
+    def done(self) -> None:
+        """Refuse fields nobody read: a misspelt name would otherwise be silently ignored."""
+        unknown = sorted(set(self._data) - self._read)
+        if unknown:
+            expected = ", ".join(sorted(self._read))
+            raise invalid(f"unknown field {unknown[0]!r} (expected: {expected})")
+
+
+class _Nested(Fields):
+    """Fields of an object inside the body; messages name the full path (``recurrence.count``)."""
+
+    def __init__(self, data: Mapping[str, Any], *, prefix: str) -> None:
+        super().__init__({f"{prefix}{k}": v for k, v in data.items()})

@@ -1,0 +1,140 @@
+"""The API on a real aiohttp server and a fresh SQLite file, a clock the test sets, and users."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from aiohttp.test_utils import TestClient, TestServer
+
+from api.app import create_app
+from api.config import ApiConfig
+from colearn.config import LiveKitConfig
+
+START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+PASSWORD = "correct horse battery staple"
+OFFLINE_LIVEKIT = LiveKitConfig(url="ws://127.0.0.1:9", api_key="colearn-test", api_secret="s" * 40)
+
+
+class Clock:
+    """The API's "now", moved by the test instead of sleeping."""
+
+    def __init__(self, now: datetime = START) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@dataclass
+class Actor:
+    """A signed-up user and their sign-in token."""
+
+    user: dict[str, Any]
+    token: str
+    email: str
+
+    @property
+    def id(self) -> int:
+        return int(self.user["id"])
+
+
+@dataclass
+class Reply:
+    status: int
+    body: Any
+    headers: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def error_code(self) -> str | None:
+        if isinstance(self.body, dict) and "error" in self.body:
+            return str(self.body["error"]["code"])
+        return None
+
+
+_numbers = itertools.count(1)
+
+
+class Api:
+    def __init__(self, client: TestClient, clock: Clock, config: ApiConfig) -> None:
+        self.client = client
+        self.clock = clock
+        self.config = config
+
+    @property
+    def url(self) -> str:
+        return str(self.client.make_url("")).rstrip("/")
+
+    async def call(
+        self,
+        method: str,
+        path: str,
+        *,
+        as_: Actor | None = None,
+        json: Any = None,
+        data: Any = None,
+        headers: dict[str, str] | None = None,
+    ) -> Reply:
+        sent = dict(headers or {})
+        if as_ is not None:
+            sent["Authorization"] = f"Bearer {as_.token}"
+        async with self.client.request(
+            method, path, json=json, data=data, headers=sent
+        ) as response:
+            body = await response.json() if response.content_type == "application/json" else None
+            return Reply(response.status, body, dict(response.headers))
+
+    async def register(self, role: str = "participant", name: str | None = None) -> Actor:
+        number = next(_numbers)
+        email = f"{role}-{number}@example.org"
+        reply = await self.call(
+            "POST",
+            "/api/accounts",
+            json={
+                "email": email,
+                "password": PASSWORD,
+                "display_name": name or f"{role.title()} {number}",
+                "role": role,
+            },
+        )
+        assert reply.status == 201, reply.body
+        signed = await self.call(
+            "POST", "/api/auth/sign-in", json={"email": email, "password": PASSWORD}
+        )
+        assert signed.status == 200, signed.body
+        return Actor(reply.body, signed.body["token"], email)
+
+    async def create_session(self, facilitator: Actor, **fields: Any) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "title": "Conversation club",
+            "timezone": "Europe/Berlin",
+            "starts_at": (self.clock.now + timedelta(days=1)).isoformat(),
+            "duration_minutes": 60,
+            "capacity": 10,
+        }
+        body.update(fields)
+        reply = await self.call("POST", "/api/sessions", as_=facilitator, json=body)
+        assert reply.status == 201, reply.body
+        return reply.body
+
+
+@asynccontextmanager
+async def running_api(
+    db_path: Path, *, livekit: LiveKitConfig = OFFLINE_LIVEKIT, clock: Clock | None = None
+) -> AsyncIterator[Api]:
+    clock = clock or Clock()
+    config = ApiConfig(db_path=db_path, host="127.0.0.1", port=0, livekit=livekit, clock=clock)
+    client = TestClient(TestServer(create_app(config)))
+    await client.start_server()
+    try:
+        yield Api(client, clock, config)
+    finally:
+        await client.close()
