@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
@@ -28,6 +29,7 @@ class Caption:
     sender: str
     text: str
     attributes: dict[str, str]
+    arrived: float = field(default_factory=time.time)
 
 
 class CaptionListener(RtcParticipant):
