@@ -83,6 +83,8 @@ class Api:
         data: Any = None,
         headers: dict[str, str] | None = None,
     ) -> Reply:
+        # Each call stands alone: the cookies sign-in sets would make "anonymous" signed in.
+        self.client.session.cookie_jar.clear()
         sent = dict(headers or {})
         if as_ is not None:
             sent["Authorization"] = f"Bearer {as_.token}"

@@ -1,0 +1,172 @@
+"""Who may do what: every endpoint against anonymous, participant, other participant,
+facilitator and other facilitator."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from api.openapi import document
+from tests.support.api_client import Actor, Api
+
+ANON, OTHER_P, OTHER_F, PARTICIPANT, FACILITATOR = range(5)
+ORDER = ("anonymous", "other participant", "other facilitator", "participant", "facilitator")
+
+
+@dataclass
+class World:
+    facilitator: Actor
+    other_facilitator: Actor
+    participant: Actor
+    other_participant: Actor
+    session: int  # the participant is booked on its first occurrence
+    occurrence: int
+    spare_session: int  # for what cancels things
+    spare_occurrence: int
+    open_session: int  # where anyone may book
+    open_occurrence: int
+    booking: int  # the participant's booking on ``occurrence``
+
+
+@dataclass
+class Row:
+    method: str
+    path: Callable[[World], str]
+    expected: tuple[int, int, int, int, int]  # in ORDER
+    body: dict[str, Any] | None = None
+
+
+ROWS = [
+    Row("GET", lambda w: "/api/auth/me", (401, 200, 200, 200, 200)),
+    Row("GET", lambda w: "/api/sessions", (200, 200, 200, 200, 200)),
+    Row("GET", lambda w: f"/api/sessions/{w.session}", (200, 200, 200, 200, 200)),
+    Row("GET", lambda w: "/api/occurrences", (200, 200, 200, 200, 200)),
+    Row("GET", lambda w: f"/api/occurrences/{w.occurrence}", (200, 200, 200, 200, 200)),
+    Row("GET", lambda w: "/api/openapi.json", (200, 200, 200, 200, 200)),
+    Row(
+        "POST",
+        lambda w: "/api/sessions",
+        (401, 403, 201, 403, 201),
+        {
+            "title": "Another",
+            "timezone": "UTC",
+            "starts_at": "2026-04-01T10:00:00Z",
+            "duration_minutes": 30,
+            "capacity": 3,
+        },
+    ),
+    Row("PATCH", lambda w: f"/api/sessions/{w.session}", (401, 403, 403, 403, 200), {"topic": "x"}),
+    Row("DELETE", lambda w: f"/api/sessions/{w.spare_session}", (401, 403, 403, 403, 200)),
+    Row(
+        "PATCH",
+        lambda w: f"/api/occurrences/{w.occurrence}",
+        (401, 403, 403, 403, 200),
+        {"capacity": 6},
+    ),
+    Row("DELETE", lambda w: f"/api/occurrences/{w.spare_occurrence}", (401, 403, 403, 403, 200)),
+    Row("GET", lambda w: f"/api/occurrences/{w.occurrence}/bookings", (401, 403, 403, 403, 200)),
+    Row(
+        "POST",
+        lambda w: f"/api/occurrences/{w.open_occurrence}/waitlist",
+        (401, 201, 403, 201, 403),
+    ),
+    Row(
+        "POST",
+        lambda w: f"/api/occurrences/{w.open_occurrence}/bookings",
+        (401, 200, 403, 200, 403),
+    ),
+    Row("POST", lambda w: f"/api/sessions/{w.open_session}/bookings", (401, 200, 403, 200, 403)),
+    Row("GET", lambda w: "/api/bookings", (401, 200, 200, 200, 200)),
+    Row("GET", lambda w: f"/api/bookings/{w.booking}", (401, 403, 403, 200, 403)),
+    Row("POST", lambda w: f"/api/occurrences/{w.occurrence}/token", (401, 403, 403, 200, 200)),
+    Row("GET", lambda w: "/api/events", (401, 200, 200, 200, 200)),
+    Row("POST", lambda w: "/livekit/webhook", (401, 401, 401, 401, 401), {}),
+    Row("DELETE", lambda w: f"/api/bookings/{w.booking}", (401, 403, 403, 200, 403)),
+    Row("POST", lambda w: "/api/auth/sign-out", (401, 204, 204, 204, 204)),
+]
+PUBLIC_WITHOUT_ACTOR = {
+    ("POST", "/api/accounts"),
+    ("POST", "/api/auth/sign-in"),
+    ("GET", "/healthz"),
+}
+
+
+async def _world(api: Api) -> World:
+    facilitator = await api.register("facilitator")
+    other_facilitator = await api.register("facilitator")
+    participant = await api.register()
+    other_participant = await api.register()
+    start = "2026-03-02T09:10:00Z"  # inside the join window of the clock's "now"
+    main = await api.create_session(facilitator, starts_at=start, capacity=5)
+    spare = await api.create_session(facilitator, capacity=5)
+    open_ = await api.create_session(facilitator, capacity=5)
+    occurrence = main["occurrences"][0]["id"]
+    booked = await api.call("POST", f"/api/occurrences/{occurrence}/bookings", as_=participant)
+    return World(
+        facilitator=facilitator,
+        other_facilitator=other_facilitator,
+        participant=participant,
+        other_participant=other_participant,
+        session=main["id"],
+        occurrence=occurrence,
+        spare_session=spare["id"],
+        spare_occurrence=spare["occurrences"][0]["id"],
+        open_session=open_["id"],
+        open_occurrence=open_["occurrences"][0]["id"],
+        booking=booked.body["id"],
+    )
+
+
+async def test_every_endpoint_answers_each_kind_of_caller_as_it_should(api: Api) -> None:
+    api.clock.now = datetime.fromisoformat("2026-03-02T09:00:00+00:00")
+    world = await _world(api)
+    actors = (
+        None,
+        world.other_participant,
+        world.other_facilitator,
+        world.participant,
+        world.facilitator,
+    )
+    failures: list[str] = []
+    for row in ROWS:
+        path = row.path(world)
+        for who, actor, expected in zip(ORDER, actors, row.expected, strict=True):
+            reply = await api.call(row.method, path, as_=actor, json=row.body)
+            if reply.status != expected:
+                failures.append(
+                    f"{row.method} {path} as {who}: {reply.status} != {expected} {reply.body}"
+                )
+            elif reply.status >= 400:
+                assert set(reply.body) == {"error"}, reply.body  # the one error shape
+    assert not failures, "\n".join(failures)
+
+
+def test_the_matrix_covers_every_documented_operation() -> None:
+    templates = {
+        "/api/sessions/{id}",
+        "/api/occurrences/{id}",
+        "/api/occurrences/{id}/bookings",
+        "/api/occurrences/{id}/waitlist",
+        "/api/occurrences/{id}/token",
+        "/api/sessions/{id}/bookings",
+        "/api/bookings/{id}",
+    }
+    sample = World(*([None] * 4), *([0] * 7))  # type: ignore[arg-type]
+    covered = set()
+    for row in ROWS:
+        path = row.path(sample)
+        for template in templates:
+            if path == template.replace("{id}", "0"):
+                path = template
+        covered.add((row.method, path))
+    paths = document()["paths"]
+    assert isinstance(paths, dict)
+    documented = {
+        (method.upper(), path)
+        for path, operations in paths.items()
+        for method in operations
+        if method in ("get", "post", "patch", "delete", "put")
+    }
+    assert documented - covered == PUBLIC_WITHOUT_ACTOR
