@@ -16,6 +16,7 @@ from api import (
     realtime,
     room_access,
     sessions,
+    transcripts,
     webhooks,
 )
 from api.config import ApiConfig
@@ -64,5 +65,6 @@ def create_app(config: ApiConfig) -> web.Application:
     room_access.setup(app)
     realtime.setup(app)
     webhooks.setup(app)
+    transcripts.setup(app)
     openapi.setup(app)
     return app

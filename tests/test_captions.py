@@ -9,12 +9,14 @@ from datetime import timedelta
 from pathlib import Path
 
 import jiwer
+import numpy as np
 from livekit import rtc
 
 from api.room_tokens import PARTICIPANT, room_token
 from colearn.wire import AGENT_IDENTITY, TRANSCRIPTION_TOPIC
-from db import Database
+from db import Database, occurrences
 from db.transcripts import room_segments
+from tests.support.api_client import running_api
 from tests.support.rtc_client import RtcParticipant
 from tests.support.speech import speak
 from tests.support.stack import RunningStack
@@ -131,3 +133,43 @@ async def test_a_muted_microphone_is_not_captioned(
         await speaker.aclose()
         await listener.aclose()
     assert listener.captions == []
+
+
+async def test_captions_switched_off_for_a_session_process_no_audio_until_on_again(
+    stack: RunningStack, tmp_path: Path
+) -> None:
+    async with running_api(stack.db_path) as api:
+        ada = await api.register("facilitator")
+        session = await api.create_session(ada)
+        switch = f"/api/sessions/{session['id']}/captions"
+        assert (await api.call("PUT", switch, as_=ada, json={"enabled": False})).status == 200
+        db = await Database.open(stack.db_path, run_migrations=False)
+        try:
+            found = await occurrences.occurrence(db, session["occurrences"][0]["id"])
+        finally:
+            await db.aclose()
+        assert found is not None
+        room = found.room_name
+
+        sentence = speak(SENTENCE, tmp_path)
+        pause = np.zeros(48_000 * 8, dtype=np.int16)  # longer than the agent's settings poll
+        speaker, listener = RtcParticipant("speaker"), CaptionListener("listener")
+        try:
+            await _join(stack, room, listener)
+            await _join(stack, room, speaker)
+            await eventually(
+                lambda: listener.room.remote_participants.get(AGENT_IDENTITY),
+                within=10,
+                what="the agent to join",
+            )
+            await speaker.publish_speech(np.concatenate([sentence, pause, sentence]))
+            await asyncio.sleep(len(sentence) / 48_000 + 1.5)
+            assert listener.captions == [], "captions while switched off"
+
+            assert (await api.call("PUT", switch, as_=ada, json={"enabled": True})).status == 200
+            await eventually(
+                lambda: listener.captions, within=25, what="captions once switched on again"
+            )
+        finally:
+            await speaker.aclose()
+            await listener.aclose()

@@ -1,0 +1,93 @@
+"""Captions after the fact: an occurrence's transcript (JSON or WebVTT), and the captions switch.
+
+``GET /api/occurrences/{id}/transcript`` and ``.../transcript.vtt`` are for the occurrence's
+facilitator and the people booked into it; ``PUT /api/sessions/{id}/captions`` lets the
+session's facilitator switch live captions off (no audio is processed) or on again.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import webvtt
+from aiohttp import web
+
+from api.errors import ApiError
+from api.keys import DB
+from api.lookup import owner_of, path_id, session_or_404
+from api.membership import require_member
+from api.validation import invalid, json_body
+from db import transcripts
+
+
+def _parse(stamp: object) -> datetime:
+    return datetime.fromisoformat(str(stamp).replace("Z", "+00:00"))
+
+
+async def transcript(request: web.Request) -> web.Response:
+    _user, occurrence = await require_member(request)
+    segments = await transcripts.occurrence_segments(request.app[DB], occurrence.id)
+    return web.json_response(
+        {
+            "occurrence_id": occurrence.id,
+            "segments": [
+                {
+                    "id": s["segment_id"],
+                    "speaker": {"identity": s["speaker_identity"], "name": s["speaker_name"]},
+                    "text": s["text"],
+                    "started_at": s["started_at"],
+                    "ended_at": s["ended_at"],
+                }
+                for s in segments
+            ],
+        }
+    )
+
+
+def _vtt_time(offset: timedelta) -> str:
+    millis = max(0, round(offset.total_seconds() * 1000))
+    hours, rest = divmod(millis, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    seconds, millis = divmod(rest, 1000)
+    return f"{hours:02d}:{minutes:02d}:{seconds:02d}.{millis:03d}"
+
+
+async def transcript_vtt(request: web.Request) -> web.Response:
+    _user, occurrence = await require_member(request)
+    segments = await transcripts.occurrence_segments(request.app[DB], occurrence.id)
+    # Cue times count from the start of the session (or from the first words, if earlier).
+    origin = min([occurrence.starts_at, *(_parse(s["started_at"]) for s in segments)])
+    document = webvtt.WebVTT()
+    for s in segments:
+        name = str(s["speaker_name"] or s["speaker_identity"])
+        document.captions.append(
+            webvtt.Caption(
+                _vtt_time(_parse(s["started_at"]) - origin),
+                _vtt_time(_parse(s["ended_at"]) - origin),
+                f"<v {name}>{s['text']}",
+            )
+        )
+    return web.Response(
+        text=document.content,
+        content_type="text/vtt",
+        headers={"Content-Disposition": f'attachment; filename="colearn-{occurrence.id}.vtt"'},
+    )
+
+
+async def set_captions(request: web.Request) -> web.Response:
+    session = await session_or_404(request, path_id(request))
+    await owner_of(request, session.facilitator_id, "switch captions for this session")
+    body = await json_body(request)
+    if not body.has("enabled"):
+        raise invalid("enabled is required (true or false)")
+    enabled = body.boolean("enabled")
+    body.done()
+    if not await transcripts.set_captions_enabled(request.app[DB], session.id, enabled):
+        raise ApiError(404, "not_found", f"There is no session {session.id}.")
+    return web.json_response({"session_id": session.id, "captions_enabled": enabled})
+
+
+def setup(app: web.Application) -> None:
+    app.router.add_get(r"/api/occurrences/{id:\d+}/transcript", transcript)
+    app.router.add_get(r"/api/occurrences/{id:\d+}/transcript.vtt", transcript_vtt)
+    app.router.add_put(r"/api/sessions/{id:\d+}/captions", set_captions)
