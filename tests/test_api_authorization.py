@@ -82,6 +82,22 @@ ROWS = [
     Row("GET", lambda w: f"/api/bookings/{w.booking}", (401, 403, 403, 200, 403)),
     Row("POST", lambda w: f"/api/occurrences/{w.occurrence}/token", (401, 403, 403, 200, 200)),
     Row("GET", lambda w: "/api/events", (401, 200, 200, 200, 200)),
+    Row(
+        "GET",
+        lambda w: f"/api/occurrences/{w.occurrence}/transcript",
+        (401, 403, 403, 200, 200),
+    ),
+    Row(
+        "GET",
+        lambda w: f"/api/occurrences/{w.occurrence}/transcript.vtt",
+        (401, 403, 403, 200, 200),
+    ),
+    Row(
+        "PUT",
+        lambda w: f"/api/sessions/{w.session}/captions",
+        (401, 403, 403, 403, 200),
+        {"enabled": True},
+    ),
     Row("POST", lambda w: "/livekit/webhook", (401, 401, 401, 401, 401), {}),
     Row("DELETE", lambda w: f"/api/bookings/{w.booking}", (401, 403, 403, 200, 403)),
     Row("POST", lambda w: "/api/auth/sign-out", (401, 204, 204, 204, 204)),
@@ -152,6 +168,9 @@ def test_the_matrix_covers_every_documented_operation() -> None:
         "/api/occurrences/{id}/token",
         "/api/sessions/{id}/bookings",
         "/api/bookings/{id}",
+        "/api/occurrences/{id}/transcript",
+        "/api/occurrences/{id}/transcript.vtt",
+        "/api/sessions/{id}/captions",
     }
     sample = World(*([None] * 4), *([0] * 7))  # type: ignore[arg-type]
     covered = set()
