@@ -37,23 +37,17 @@ async def _book(request: web.Request, *, waitlist: bool) -> web.Response:
     user = await require_role(request, PARTICIPANT, "book seats")
     occurrence_id = path_id(request)
     (await json_body(request)).done()
+    now = request.app[CONFIG].clock()
     try:
-        async with request.app[DB].transaction() as conn:
-            made, changed = await bookings.book(
-                conn,
-                occurrence_id=occurrence_id,
-                user_id=user.id,
-                now=request.app[CONFIG].clock(),
-                waitlist=waitlist,
-            )
+        outcome = await request.app[DB].write(bookings.book, occurrence_id, user.id, now, waitlist)
     except bookings.Refused as exc:
         raise _refused(exc, occurrence_id) from None
-    return await _answer(request, made, 201 if changed else 200)
+    return _answer(outcome, 201 if outcome.changed else 200)
 
 
-async def _answer(request: web.Request, made: Booking, status: int) -> web.Response:
-    shown = views.booking(made)
-    shown["occurrence"] = views.occurrence(await occurrence_or_404(request, made.occurrence_id))
+def _answer(outcome: bookings.Outcome, status: int) -> web.Response:
+    shown = views.booking(outcome.booking)
+    shown["occurrence"] = views.occurrence(outcome.occurrence)
     return web.json_response(shown, status=status)
 
 
@@ -71,15 +65,13 @@ async def book_series(request: web.Request) -> web.Response:
     (await json_body(request)).done()
     if session.status != "active":
         raise ApiError(409, "session_cancelled", "This session is cancelled.")
+    now = request.app[CONFIG].clock()
     try:
-        async with request.app[DB].transaction() as conn:
-            made = await bookings.book_series(
-                conn, session_id=session.id, user_id=user.id, now=request.app[CONFIG].clock()
-            )
+        made = await request.app[DB].write(bookings.book_series, session.id, user.id, now)
     except bookings.Refused as exc:
         raise _refused(exc, 0) from None
-    status = 201 if any(changed for _, changed in made) else 200
-    return web.json_response({"items": [views.booking(b) for b, _ in made]}, status=status)
+    status = 201 if any(outcome.changed for outcome in made) else 200
+    return web.json_response({"items": [views.booking(o.booking) for o in made]}, status=status)
 
 
 async def my_bookings(request: web.Request) -> web.Response:
@@ -107,7 +99,8 @@ async def _own_booking(request: web.Request) -> Booking:
 
 async def get_booking(request: web.Request) -> web.Response:
     found = await _own_booking(request)
-    return await _answer(request, found, 200)
+    occurrence = await occurrence_or_404(request, found.occurrence_id)
+    return _answer(bookings.Outcome(found, False, occurrence), 200)
 
 
 async def cancel_booking(request: web.Request) -> web.Response:
@@ -116,9 +109,8 @@ async def cancel_booking(request: web.Request) -> web.Response:
     now = request.app[CONFIG].clock()
     if found.status != bookings.CANCELLED and occurrence.ends_at <= now:
         raise ApiError(409, "occurrence_ended", "This occurrence has already ended.")
-    async with request.app[DB].transaction() as conn:
-        done = await bookings.cancel(conn, found.id, now=now, reason=bookings.BY_PARTICIPANT)
-    return await _answer(request, done, 200)
+    done = await request.app[DB].write(bookings.cancel, found.id, now, bookings.BY_PARTICIPANT)
+    return _answer(done, 200)
 
 
 async def roster(request: web.Request) -> web.Response:

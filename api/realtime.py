@@ -15,7 +15,7 @@ from aiohttp import web
 
 from api.auth import require_user
 from api.errors import ApiError
-from api.event_hub import frame
+from api.event_hub import Subscriber, frame
 from api.keys import DB, EVENTS
 from api.validation import invalid, query
 from db.events import events_after
@@ -57,40 +57,54 @@ async def stream(request: web.Request) -> web.StreamResponse:
     # Subscribe before reading the backlog: an event committed in between is then in the
     # queue, the backlog or both, never in neither; duplicates are skipped by id.
     subscriber = hub.subscribe(topics)
+    response = web.StreamResponse(
+        headers={
+            "Content-Type": "text/event-stream",
+            "Cache-Control": "no-cache",
+            "X-Accel-Buffering": "no",
+        }
+    )
     try:
-        last = hub.last_id if resume is None else resume
-        response = web.StreamResponse(
-            headers={
-                "Content-Type": "text/event-stream",
-                "Cache-Control": "no-cache",
-                "X-Accel-Buffering": "no",
-            }
-        )
         await response.prepare(request)
-        while resume is not None:
-            backlog = await events_after(request.app[DB], last, topics=topics, limit=BACKLOG_BATCH)
-            for event in backlog:
-                await response.write(frame(event))
-                last = event.id
-            if len(backlog) < BACKLOG_BATCH:
-                break
+        last = hub.last_id if resume is None else resume
+        if resume is not None:
+            last = await _replay(request, response, topics, last)
         ready = {"last_event_id": last, "topics": sorted(topics)}
         await response.write(f"event: ready\nid: {last}\ndata: {json.dumps(ready)}\n\n".encode())
-        while True:
-            try:
-                item = await asyncio.wait_for(subscriber.queue.get(), HEARTBEAT_S)
-            except TimeoutError:
-                await response.write(b": keep-alive\n\n")
-                continue
-            if item is None:
-                break
-            event_id, data = item
-            if event_id > last:
-                await response.write(data)
-                last = event_id
-        return response
+        await _follow(response, subscriber, last)
+    except ConnectionResetError:
+        pass  # the client went away; it comes back with its last event id
     finally:
         hub.unsubscribe(subscriber)
+    return response
+
+
+async def _replay(
+    request: web.Request, response: web.StreamResponse, topics: frozenset[str], last: int
+) -> int:
+    """Send what was missed since ``last``; returns the id of the last event sent."""
+    while True:
+        backlog = await events_after(request.app[DB], last, topics=topics, limit=BACKLOG_BATCH)
+        for event in backlog:
+            await response.write(frame(event))
+            last = event.id
+        if len(backlog) < BACKLOG_BATCH:
+            return last
+
+
+async def _follow(response: web.StreamResponse, subscriber: Subscriber, last: int) -> None:
+    while True:
+        try:
+            item = await asyncio.wait_for(subscriber.queue.get(), HEARTBEAT_S)
+        except TimeoutError:
+            await response.write(b": keep-alive\n\n")
+            continue
+        if item is None:
+            return
+        event_id, data = item
+        if event_id > last:
+            await response.write(data)
+            last = event_id
 
 
 def setup(app: web.Application) -> None:

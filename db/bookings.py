@@ -1,8 +1,11 @@
-"""Seats and the waitlist. Every function that writes runs inside the caller's transaction.
+"""Seats and the waitlist.
 
-The seat limit is checked here, inside ``BEGIN IMMEDIATE``, so concurrent requests see each
-other's bookings; the triggers of migration 0002 keep ``occurrences.seats_booked`` and a
-CHECK makes the database refuse an overbooking even if this check were ever bypassed.
+The writing functions are synchronous and take the ``sqlite3.Connection`` of an open
+transaction: run them with ``Database.write`` (their own transaction, in one hop to the
+writer's thread) or ``rows.run`` (inside the caller's transaction). The seat limit is
+checked here inside ``BEGIN IMMEDIATE``, so concurrent requests see each other's bookings;
+the triggers of migration 0002 keep ``occurrences.seats_booked`` and a CHECK makes the
+database refuse an overbooking even if this check were ever bypassed.
 """
 
 from __future__ import annotations
@@ -11,10 +14,10 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
-import aiosqlite
-
-from db.events import append_event
-from db.rows import Source, fetchall, fetchone
+from db import occurrences
+from db.events import record_event
+from db.occurrences import Occurrence
+from db.rows import Source, run
 from db.times import from_db, to_db
 
 BOOKED = "booked"
@@ -38,6 +41,15 @@ class Booking:
     created_at: datetime
     updated_at: datetime
     waitlist_position: int | None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A booking after a change, whether anything changed, and its occurrence after it."""
+
+    booking: Booking
+    changed: bool
+    occurrence: Occurrence
 
 
 @dataclass(frozen=True)
@@ -87,21 +99,20 @@ def _booking(row: sqlite3.Row) -> Booking:
     return Booking(row[0], row[1], row[2], row[3], row[4], from_db(row[5]), from_db(row[6]), row[7])
 
 
-async def booking(source: Source, booking_id: int) -> Booking | None:
-    row = await fetchone(source, f"{_SELECT} WHERE b.id = ?", (booking_id,))
+def load(conn: sqlite3.Connection, booking_id: int) -> Booking | None:
+    row = conn.execute(f"{_SELECT} WHERE b.id = ?", (booking_id,)).fetchone()
     return None if row is None else _booking(row)
 
 
-async def booking_of(source: Source, occurrence_id: int, user_id: int) -> Booking | None:
-    row = await fetchone(
-        source, f"{_SELECT} WHERE b.occurrence_id = ? AND b.user_id = ?", (occurrence_id, user_id)
-    )
+def load_of(conn: sqlite3.Connection, occurrence_id: int, user_id: int) -> Booking | None:
+    row = conn.execute(
+        f"{_SELECT} WHERE b.occurrence_id = ? AND b.user_id = ?", (occurrence_id, user_id)
+    ).fetchone()
     return None if row is None else _booking(row)
 
 
-async def bookings_of_user(source: Source, user_id: int) -> list[Booking]:
-    rows = await fetchall(
-        source,
+def _of_user(conn: sqlite3.Connection, user_id: int) -> list[Booking]:
+    rows = conn.execute(
         f"{_SELECT} JOIN occurrences o ON o.id = b.occurrence_id WHERE b.user_id = ?"
         " ORDER BY o.starts_at, b.id",
         (user_id,),
@@ -109,10 +120,8 @@ async def bookings_of_user(source: Source, user_id: int) -> list[Booking]:
     return [_booking(row) for row in rows]
 
 
-async def roster(source: Source, occurrence_id: int) -> list[RosterEntry]:
-    """Who is booked, then who waits (in line order), then who cancelled."""
-    rows = await fetchall(
-        source,
+def _roster(conn: sqlite3.Connection, occurrence_id: int) -> list[RosterEntry]:
+    rows = conn.execute(
         f"SELECT {_COLUMNS}, u.display_name FROM bookings b JOIN users u ON u.id = b.user_id"
         " WHERE b.occurrence_id = ?"
         " ORDER BY CASE b.status WHEN 'booked' THEN 0 WHEN 'waitlisted' THEN 1 ELSE 2 END,"
@@ -122,34 +131,40 @@ async def roster(source: Source, occurrence_id: int) -> list[RosterEntry]:
     return [RosterEntry(_booking(row), row[8]) for row in rows]
 
 
-async def seats(source: Source, occurrence_id: int) -> dict[str, object]:
-    """The seat figures everyone watching an occurrence sees."""
-    row = await fetchone(
-        source,
-        "SELECT status, capacity, seats_booked, (SELECT COUNT(*) FROM bookings"
-        " WHERE occurrence_id = occurrences.id AND status = 'waitlisted')"
-        " FROM occurrences WHERE id = ?",
-        (occurrence_id,),
-    )
-    assert row is not None
-    scheduled = row[0] == "scheduled"
-    return {
+async def booking(source: Source, booking_id: int) -> Booking | None:
+    return await run(source, load, booking_id)
+
+
+async def booking_of(source: Source, occurrence_id: int, user_id: int) -> Booking | None:
+    return await run(source, load_of, occurrence_id, user_id)
+
+
+async def bookings_of_user(source: Source, user_id: int) -> list[Booking]:
+    return await run(source, _of_user, user_id)
+
+
+async def roster(source: Source, occurrence_id: int) -> list[RosterEntry]:
+    """Who is booked, then who waits (in line order), then who cancelled."""
+    return await run(source, _roster, occurrence_id)
+
+
+def announce_seats(conn: sqlite3.Connection, occurrence_id: int) -> Occurrence:
+    """Tell everyone watching the occurrence its seat figures; returns the occurrence."""
+    current = occurrences.load(conn, occurrence_id)
+    assert current is not None
+    payload = {
         "occurrence_id": occurrence_id,
-        "status": row[0],
-        "capacity": row[1],
-        "seats_booked": row[2],
-        "seats_left": max(0, row[1] - row[2]) if scheduled else 0,
-        "waitlisted": row[3],
+        "status": current.status,
+        "capacity": current.capacity,
+        "seats_booked": current.seats_booked,
+        "seats_left": current.seats_left,
+        "waitlisted": current.waitlisted,
     }
+    record_event(conn, f"occurrence:{occurrence_id}", "seats.changed", payload)
+    return current
 
 
-async def announce_seats(conn: aiosqlite.Connection, occurrence_id: int) -> None:
-    await append_event(
-        conn, f"occurrence:{occurrence_id}", "seats.changed", await seats(conn, occurrence_id)
-    )
-
-
-async def _tell(conn: aiosqlite.Connection, kind: str, booking: Booking) -> None:
+def _tell(conn: sqlite3.Connection, kind: str, booking: Booking) -> None:
     payload = {
         "booking_id": booking.id,
         "occurrence_id": booking.occurrence_id,
@@ -157,37 +172,36 @@ async def _tell(conn: aiosqlite.Connection, kind: str, booking: Booking) -> None
         "cancel_reason": booking.cancel_reason,
         "waitlist_position": booking.waitlist_position,
     }
-    await append_event(conn, f"user:{booking.user_id}", kind, payload)
+    record_event(conn, f"user:{booking.user_id}", kind, payload)
 
 
-async def book(
-    conn: aiosqlite.Connection, *, occurrence_id: int, user_id: int, now: datetime, waitlist: bool
-) -> tuple[Booking, bool]:
-    """A seat (or, if full and ``waitlist``, a waitlist place); True if anything changed."""
-    row = await fetchone(
-        conn,
+def book(
+    conn: sqlite3.Connection, occurrence_id: int, user_id: int, now: datetime, waitlist: bool
+) -> Outcome:
+    """A seat (or, if full and ``waitlist``, a waitlist place)."""
+    row = conn.execute(
         "SELECT status, ends_at, capacity, seats_booked FROM occurrences WHERE id = ?",
         (occurrence_id,),
-    )
+    ).fetchone()
     if row is None:
         raise NoSuchOccurrence(occurrence_id)
-    if row["status"] != "scheduled":
+    if row[0] != "scheduled":
         raise OccurrenceCancelled(occurrence_id)
-    if from_db(row["ends_at"]) <= now:
+    if from_db(row[1]) <= now:
         raise OccurrenceEnded(occurrence_id)
-    existing = await booking_of(conn, occurrence_id, user_id)
+    existing = load_of(conn, occurrence_id, user_id)
+    free = row[3] < row[2]
     if existing is not None and existing.status == BOOKED:
-        return existing, False
-    free = row["seats_booked"] < row["capacity"]
+        return _unchanged(conn, existing)
     if not free and not waitlist:
-        raise OccurrenceFull(occurrence_id, row["capacity"], row["seats_booked"])
+        raise OccurrenceFull(occurrence_id, row[2], row[3])
     if existing is not None and existing.status == WAITLISTED and not free:
-        return existing, False
+        return _unchanged(conn, existing)
     status = BOOKED if free else WAITLISTED
     stamp = to_db(now)
     waitlisted_at = None if free else stamp
     if existing is None:
-        cursor = await conn.execute(
+        cursor = conn.execute(
             "INSERT INTO bookings (occurrence_id, user_id, status, waitlisted_at, created_at,"
             " updated_at) VALUES (?, ?, ?, ?, ?, ?)",
             (occurrence_id, user_id, status, waitlisted_at, stamp, stamp),
@@ -195,99 +209,93 @@ async def book(
         booking_id = int(cursor.lastrowid or 0)
     else:
         booking_id = existing.id
-        await conn.execute(
+        conn.execute(
             "UPDATE bookings SET status = ?, cancel_reason = NULL, waitlisted_at = ?,"
             " updated_at = ? WHERE id = ?",
             (status, waitlisted_at, stamp, booking_id),
         )
-    made = await booking(conn, booking_id)
+    made = load(conn, booking_id)
     assert made is not None
-    await _tell(conn, "booking.booked" if free else "booking.waitlisted", made)
-    await announce_seats(conn, occurrence_id)
-    return made, True
+    _tell(conn, "booking.booked" if free else "booking.waitlisted", made)
+    return Outcome(made, True, announce_seats(conn, occurrence_id))
 
 
-async def book_series(
-    conn: aiosqlite.Connection, *, session_id: int, user_id: int, now: datetime
-) -> list[tuple[Booking, bool]]:
+def _unchanged(conn: sqlite3.Connection, existing: Booking) -> Outcome:
+    current = occurrences.load(conn, existing.occurrence_id)
+    assert current is not None
+    return Outcome(existing, False, current)
+
+
+def book_series(
+    conn: sqlite3.Connection, session_id: int, user_id: int, now: datetime
+) -> list[Outcome]:
     """A seat in every occurrence still to come; a waitlist place where one is full."""
-    rows = await fetchall(
-        conn,
+    rows = conn.execute(
         "SELECT id FROM occurrences WHERE session_id = ? AND status = 'scheduled'"
         " AND ends_at > ? ORDER BY starts_at",
         (session_id, to_db(now)),
-    )
+    ).fetchall()
     if not rows:
         raise NothingToBook(session_id)
-    return [
-        await book(conn, occurrence_id=row[0], user_id=user_id, now=now, waitlist=True)
-        for row in rows
-    ]
+    return [book(conn, row[0], user_id, now, True) for row in rows]
 
 
-async def promote(conn: aiosqlite.Connection, occurrence_id: int, now: datetime) -> list[Booking]:
+def promote(conn: sqlite3.Connection, occurrence_id: int, now: datetime) -> list[Booking]:
     """Give free seats to the first in line, in order; each is told."""
     promoted: list[Booking] = []
     while True:
-        row = await fetchone(
-            conn,
+        row = conn.execute(
             "SELECT b.id FROM bookings b JOIN occurrences o ON o.id = b.occurrence_id"
             " WHERE b.occurrence_id = ? AND b.status = 'waitlisted' AND o.status = 'scheduled'"
             " AND o.seats_booked < o.capacity ORDER BY b.waitlisted_at, b.id LIMIT 1",
             (occurrence_id,),
-        )
+        ).fetchone()
         if row is None:
             return promoted
-        await conn.execute(
+        conn.execute(
             "UPDATE bookings SET status = 'booked', waitlisted_at = NULL, updated_at = ?"
             " WHERE id = ?",
             (to_db(now), row[0]),
         )
-        made = await booking(conn, row[0])
+        made = load(conn, row[0])
         assert made is not None
-        await _tell(conn, "booking.promoted", made)
+        _tell(conn, "booking.promoted", made)
         promoted.append(made)
 
 
-async def cancel(
-    conn: aiosqlite.Connection, booking_id: int, *, now: datetime, reason: str
-) -> Booking:
+def cancel(conn: sqlite3.Connection, booking_id: int, now: datetime, reason: str) -> Outcome:
     """Cancel one booking or waitlist place; a freed seat goes to the first in line."""
-    current = await booking(conn, booking_id)
+    current = load(conn, booking_id)
     if current is None:
         raise LookupError(booking_id)
     if current.status == CANCELLED:
-        return current
-    await conn.execute(
+        return _unchanged(conn, current)
+    conn.execute(
         "UPDATE bookings SET status = 'cancelled', cancel_reason = ?, waitlisted_at = NULL,"
         " updated_at = ? WHERE id = ?",
         (reason, to_db(now), booking_id),
     )
     if current.status == BOOKED:
-        await promote(conn, current.occurrence_id, now)
-    done = await booking(conn, booking_id)
+        promote(conn, current.occurrence_id, now)
+    done = load(conn, booking_id)
     assert done is not None
-    await _tell(conn, "booking.cancelled", done)
-    await announce_seats(conn, current.occurrence_id)
-    return done
+    _tell(conn, "booking.cancelled", done)
+    return Outcome(done, True, announce_seats(conn, current.occurrence_id))
 
 
-async def release_all(
-    conn: aiosqlite.Connection, occurrence_id: int, *, now: datetime, reason: str
-) -> int:
+def release_all(conn: sqlite3.Connection, occurrence_id: int, now: datetime, reason: str) -> int:
     """Cancel every booking and waitlist place of an occurrence, telling each person."""
-    rows = await fetchall(
-        conn,
+    rows = conn.execute(
         "SELECT id FROM bookings WHERE occurrence_id = ? AND status <> 'cancelled'",
         (occurrence_id,),
-    )
+    ).fetchall()
     for row in rows:
-        await conn.execute(
+        conn.execute(
             "UPDATE bookings SET status = 'cancelled', cancel_reason = ?, waitlisted_at = NULL,"
             " updated_at = ? WHERE id = ?",
             (reason, to_db(now), row[0]),
         )
-        released = await booking(conn, row[0])
+        released = load(conn, row[0])
         assert released is not None
-        await _tell(conn, "booking.cancelled", released)
+        _tell(conn, "booking.cancelled", released)
     return len(rows)

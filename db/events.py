@@ -16,12 +16,14 @@ topic of its room. Payloads carry no email addresses; user events go only to tha
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
 import aiosqlite
 
+from db.database import on_thread
 from db.rows import Source, fetchall, fetchone
 
 
@@ -29,16 +31,21 @@ def topic_for(occurrence_id: int | None, room_name: str) -> str:
     return f"occurrence:{occurrence_id}" if occurrence_id is not None else f"room:{room_name}"
 
 
-async def append_event(
-    conn: aiosqlite.Connection, topic: str, kind: str, payload: dict[str, Any]
-) -> int:
-    """Record an event inside the caller's transaction; returns its id."""
-    cursor = await conn.execute(
+def record_event(conn: sqlite3.Connection, topic: str, kind: str, payload: dict[str, Any]) -> int:
+    """Record an event inside the transaction open on ``conn``; returns its id."""
+    cursor = conn.execute(
         "INSERT INTO events (topic, kind, payload) VALUES (?, ?, ?)",
         (topic, kind, json.dumps(payload, separators=(",", ":"))),
     )
     assert cursor.lastrowid is not None
     return cursor.lastrowid
+
+
+async def append_event(
+    conn: aiosqlite.Connection, topic: str, kind: str, payload: dict[str, Any]
+) -> int:
+    """Record an event inside the caller's transaction; returns its id."""
+    return await on_thread(conn, record_event, topic, kind, payload)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from datetime import datetime
 
 import aiosqlite
 
-from db.rows import Source, fetchall, fetchone
+from db.rows import Source, fetchall, fetchone, run
 from db.times import from_db, maybe_from_db, to_db
 
 SCHEDULED = "scheduled"
@@ -87,9 +87,13 @@ def _occurrence(row: sqlite3.Row) -> Occurrence:
     )
 
 
-async def occurrence(source: Source, occurrence_id: int) -> Occurrence | None:
-    row = await fetchone(source, f"{_SELECT} WHERE o.id = ?", (occurrence_id,))
+def load(conn: sqlite3.Connection, occurrence_id: int) -> Occurrence | None:
+    row = conn.execute(f"{_SELECT} WHERE o.id = ?", (occurrence_id,)).fetchone()
     return None if row is None else _occurrence(row)
+
+
+async def occurrence(source: Source, occurrence_id: int) -> Occurrence | None:
+    return await run(source, load, occurrence_id)
 
 
 async def occurrence_by_room(source: Source, room_name: str) -> Occurrence | None:

@@ -71,6 +71,4 @@ async def lifecycle(source: Source, room_name: str) -> list[RoomLife]:
         " WHERE room_name = ? ORDER BY id",
         (room_name,),
     )
-    return [
-        RoomLife(r[0], r[1], r[2], maybe_from_db(r[3]), maybe_from_db(r[4])) for r in rows
-    ]
+    return [RoomLife(r[0], r[1], r[2], maybe_from_db(r[3]), maybe_from_db(r[4])) for r in rows]

@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 import aiosqlite
 
-from db.database import Database
+from db.database import Database, on_thread
 
 Source = Database | aiosqlite.Connection
+T = TypeVar("T")
+
+
+async def run(source: Source, fn: Callable[..., T], *args: Any) -> T:
+    """The synchronous ``fn(sqlite3_connection, *args)``, read on the reader or inside the
+    caller's transaction, in one hop to the connection's thread."""
+    if isinstance(source, Database):
+        return await source.read(fn, *args)
+    return await on_thread(source, fn, *args)
 
 
 async def fetchall(source: Source, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:

@@ -15,7 +15,7 @@ import aiosqlite
 
 from db import bookings, occurrences
 from db.events import append_event
-from db.rows import Source, fetchall, fetchone
+from db.rows import Source, fetchall, fetchone, run
 from db.times import from_db, to_db
 
 ACTIVE = "active"
@@ -161,9 +161,9 @@ async def cancel_occurrence(
 ) -> int:
     """Cancel one occurrence and release its bookings; returns how many were released."""
     await occurrences.mark_cancelled(conn, occurrence_id, now)
-    released = await bookings.release_all(conn, occurrence_id, now=now, reason=reason)
+    released = await run(conn, bookings.release_all, occurrence_id, now, reason)
     await _announce(conn, occurrence_id, "occurrence.cancelled")
-    await bookings.announce_seats(conn, occurrence_id)
+    await run(conn, bookings.announce_seats, occurrence_id)
     return released
 
 
@@ -184,8 +184,8 @@ async def set_occurrence_capacity(
     if current.seats_booked > capacity:
         raise CapacityBelowBooked(occurrence_id, current.seats_booked)
     await occurrences.set_capacity(conn, occurrence_id, capacity)
-    await bookings.promote(conn, occurrence_id, now)
-    await bookings.announce_seats(conn, occurrence_id)
+    await run(conn, bookings.promote, occurrence_id, now)
+    await run(conn, bookings.announce_seats, occurrence_id)
 
 
 async def _future(

@@ -1,0 +1,265 @@
+"""Booking throughput and live-update latency of the API, on this machine, in one run.
+
+    .venv/bin/python bench/booking_throughput.py [--clients 50] [--requests 100] [--subscribers 500]
+
+Starts the real API (``python -m api``) on a fresh SQLite file and, beside it, a bare
+aiohttp server answering constant JSON (the ceiling for any aiohttp handler here). Prints:
+(a) bookings per second and p50/p99 latency with N concurrent clients, each request a new
+seat; (b) the same for the bare handler, and the ratio; (c) the time from a booking's
+commit (its event's created_at) to the event arriving at each of M SSE subscribers.
+The load generator runs in this process, so both servers share the machine with it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import aiohttp
+from aiohttp import web
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from api.auth import new_token, token_hash  # noqa: E402
+from db import Database, accounts, sessions  # noqa: E402
+from db.sessions import SessionFields  # noqa: E402
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def serve_bare(port: int) -> None:
+    body = json.dumps({"status": "ok", "seats_left": 7}).encode()
+
+    async def constant(request: web.Request) -> web.Response:
+        return web.Response(body=body, content_type="application/json")
+
+    app = web.Application()
+    app.router.add_post("/bare", constant)
+    web.run_app(app, host="127.0.0.1", port=port, print=None, access_log=None)
+
+
+async def seed(db_path: Path, users: int, occurrences: int) -> tuple[list[str], list[int]]:
+    db = await Database.open(db_path)
+    tokens: list[str] = []
+    try:
+        async with db.transaction() as conn:
+            host = await accounts.create_user(
+                conn, email="host@bench", display_name="Host", role="facilitator", password_hash="-"
+            )
+            for number in range(users):
+                user = await accounts.create_user(
+                    conn,
+                    email=f"u{number}@bench",
+                    display_name=f"User {number}",
+                    role="participant",
+                    password_hash="-",
+                )
+                token = new_token()
+                expires = datetime.now(UTC) + timedelta(days=1)
+                await accounts.create_token(
+                    conn, user_id=user.id, token_hash=token_hash(token), expires_at=expires
+                )
+                tokens.append(token)
+            start = datetime.now(UTC) + timedelta(days=1)
+            slots = [
+                (start + timedelta(hours=i), start + timedelta(hours=i, minutes=45))
+                for i in range(occurrences)
+            ]
+            fields = SessionFields(
+                title="Bench",
+                description="",
+                level="",
+                topic="",
+                timezone="UTC",
+                starts_local=start.replace(tzinfo=None),
+                duration_minutes=45,
+                capacity=max(users, 1),
+                rrule=None,
+            )
+            session_id = await sessions.create(conn, host.id, fields, slots)
+        rows = await db.fetchall(
+            "SELECT id FROM occurrences WHERE session_id = ? ORDER BY id", (session_id,)
+        )
+    finally:
+        await db.aclose()
+    return tokens, [row[0] for row in rows]
+
+
+def figures(latencies: list[float], elapsed: float) -> tuple[float, float, float]:
+    ordered = sorted(latencies)
+    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+    return len(ordered) / elapsed, statistics.median(ordered) * 1000, p99 * 1000
+
+
+async def load(
+    http: aiohttp.ClientSession, requests: list[list[tuple[str, dict[str, str]]]]
+) -> tuple[list[float], float, dict[int, int]]:
+    """Each client sends its list of (url, headers) one after another."""
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
+
+    async def client(mine: list[tuple[str, dict[str, str]]]) -> None:
+        for url, headers in mine:
+            sent = time.perf_counter()
+            async with http.post(url, headers=headers) as response:
+                await response.read()
+                statuses[response.status] = statuses.get(response.status, 0) + 1
+            latencies.append(time.perf_counter() - sent)
+
+    began = time.perf_counter()
+    await asyncio.gather(*(client(mine) for mine in requests))
+    return latencies, time.perf_counter() - began, statuses
+
+
+async def wait_up(http: aiohttp.ClientSession, url: str) -> None:
+    for _ in range(200):
+        try:
+            async with http.get(url) as response:
+                await response.read()
+                return
+        except aiohttp.ClientError:
+            await asyncio.sleep(0.05)
+    raise RuntimeError(f"{url} did not come up")
+
+
+async def fanout(
+    http: aiohttp.ClientSession,
+    api: str,
+    tokens: list[str],
+    occurrence: int,
+    count: int,
+    events: int,
+) -> list[float]:
+    """Latency, commit to arrival, of ``events`` seat changes at ``count`` subscribers."""
+    arrivals: list[float] = []
+    ready = 0
+    all_ready = asyncio.Event()
+
+    async def subscriber(token: str) -> None:
+        nonlocal ready
+        headers = {"Authorization": f"Bearer {token}"}
+        async with http.get(f"{api}/api/events?occurrences={occurrence}", headers=headers) as r:
+            seen = 0
+            async for raw in r.content:
+                line = raw.decode()
+                if line.startswith("event: ready"):
+                    ready += 1
+                    if ready == count:
+                        all_ready.set()
+                if not line.startswith('data: {"id"'):
+                    continue
+                now = time.time()
+                created = json.loads(line[6:])["created_at"]
+                committed = datetime.fromisoformat(created).timestamp()
+                arrivals.append(now - committed)
+                seen += 1
+                if seen == events:
+                    return
+
+    tasks = [asyncio.create_task(subscriber(tokens[i % len(tokens)])) for i in range(count)]
+    await asyncio.wait_for(all_ready.wait(), 60)
+    headers = {"Authorization": f"Bearer {tokens[0]}"}
+    booking_id = None
+    for number in range(events):
+        if number % 2 == 0:
+            async with http.post(
+                f"{api}/api/occurrences/{occurrence}/bookings", headers=headers
+            ) as r:
+                booking_id = (await r.json())["id"]
+        else:
+            async with http.delete(f"{api}/api/bookings/{booking_id}", headers=headers) as r:
+                await r.read()
+        await asyncio.sleep(0.2)  # let each fan-out finish: this measures latency, not a queue
+    await asyncio.wait_for(asyncio.gather(*tasks), 60)
+    return arrivals
+
+
+async def main(args: argparse.Namespace) -> None:
+    tmp = Path(tempfile.mkdtemp(prefix="colearn-bench-"))
+    db_path = tmp / "bench.db"
+    per_client = args.requests
+    tokens, occurrence_ids = await seed(db_path, args.clients, per_client + 1)
+    api_port, bare_port = free_port(), free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("COLEARN_", "LIVEKIT_"))}
+    env.update(COLEARN_DB=str(db_path), COLEARN_API_PORT=str(api_port), COLEARN_LOG_LEVEL="WARNING")
+    api_proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "api", cwd=ROOT, env=env, stdout=asyncio.subprocess.DEVNULL
+    )
+    bare_proc = await asyncio.create_subprocess_exec(
+        sys.executable, __file__, "--serve-bare", str(bare_port), cwd=ROOT
+    )
+    api, bare = f"http://127.0.0.1:{api_port}", f"http://127.0.0.1:{bare_port}"
+    try:
+        connector = aiohttp.TCPConnector(limit=0)
+        async with aiohttp.ClientSession(connector=connector) as http:
+            await wait_up(http, f"{api}/api/openapi.json")
+            await wait_up(http, f"{bare}/")
+            booking = [
+                [
+                    (f"{api}/api/occurrences/{occ}/bookings", {"Authorization": f"Bearer {tok}"})
+                    for occ in occurrence_ids[:per_client]
+                ]
+                for tok in tokens
+            ]
+            plain = [[(f"{bare}/bare", {"Authorization": "Bearer x"})] * per_client for _ in tokens]
+            await load(http, [mine[:5] for mine in plain])  # warm-up
+            b_lat, b_time, b_status = await load(http, booking)
+            p_lat, p_time, p_status = await load(http, plain)
+            b_rps, b_p50, b_p99 = figures(b_lat, b_time)
+            p_rps, p_p50, p_p99 = figures(p_lat, p_time)
+            print(
+                f"(a) booking, {args.clients} concurrent clients, {len(b_lat)} new seats "
+                f"(statuses {b_status}):"
+            )
+            print(f"    {b_rps:8.0f} req/s   p50 {b_p50:6.1f} ms   p99 {b_p99:6.1f} ms")
+            print(f"(b) bare aiohttp handler, constant JSON (statuses {p_status}):")
+            print(f"    {p_rps:8.0f} req/s   p50 {p_p50:6.1f} ms   p99 {p_p99:6.1f} ms")
+            print(
+                f"    booking / bare throughput: {b_rps / p_rps:.0%} (target at least 40%); "
+                f"booking p99 {'under' if b_p99 < 50 else 'OVER'} 50 ms"
+            )
+            arrivals = await fanout(
+                http, api, tokens, occurrence_ids[-1], args.subscribers, args.events
+            )
+            ordered = sorted(arrivals)
+            p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000
+            print(
+                f"(c) commit -> event at {args.subscribers} SSE subscribers, {args.events} "
+                f"bookings/cancellations, {len(arrivals)} deliveries:"
+            )
+            print(
+                f"    p50 {statistics.median(ordered) * 1000:6.1f} ms   p99 {p99:6.1f} ms   "
+                f"max {ordered[-1] * 1000:6.1f} ms (target p99 under 250 ms)"
+            )
+    finally:
+        for proc in (api_proc, bare_proc):
+            proc.terminate()
+            await asyncio.wait_for(proc.wait(), 10)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--requests", type=int, default=100, help="per client")
+    parser.add_argument("--subscribers", type=int, default=500)
+    parser.add_argument("--events", type=int, default=20)
+    parser.add_argument("--serve-bare", type=int, help=argparse.SUPPRESS)
+    arguments = parser.parse_args()
+    if arguments.serve_bare:
+        serve_bare(arguments.serve_bare)
+    else:
+        asyncio.run(main(arguments))
