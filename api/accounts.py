@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from api import passwords, throttle, views
+from api import auth, passwords, throttle, views
 from api.auth import (
     COOKIE,
     CSRF_COOKIE,
@@ -88,9 +88,10 @@ async def sign_in(request: web.Request) -> web.Response:
 async def sign_out(request: web.Request) -> web.Response:
     await require_user(request)
     owner = await signed_in(request)
-    assert owner is not None
+    assert owner is not None  # require_user saw to that
     async with request.app[DB].transaction() as conn:
         await accounts.revoke_token(conn, owner.token_id, request.app[CONFIG].clock())
+    auth.forget(request)
     response = web.Response(status=204)
     response.del_cookie(COOKIE, path="/")
     response.del_cookie(CSRF_COOKIE, path="/")

@@ -9,6 +9,7 @@ from aiohttp import web
 
 from api import (
     accounts,
+    auth,
     bookings,
     health,
     occurrences,
@@ -58,6 +59,7 @@ def create_app(config: ApiConfig) -> web.Application:
     app.cleanup_ctx.extend([_database, _http_client, _event_hub])
     app.on_shutdown.append(_end_streams)
     health.setup(app)
+    auth.setup(app)
     accounts.setup(app)
     sessions.setup(app)
     occurrences.setup(app)

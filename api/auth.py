@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import time
 
 from aiohttp import web
 
@@ -25,6 +26,37 @@ CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 USER = web.RequestKey("user", accounts.TokenOwner)
+
+CACHE_SECONDS = 5.0
+CACHE_LIMIT = 10_000
+
+
+class TokenCache:
+    """Recently seen tokens, so a busy client's requests do not each read the database.
+
+    Signing out here forgets the token at once; another API process sees it within
+    ``CACHE_SECONDS``. Expiry is checked on every request regardless.
+    """
+
+    def __init__(self) -> None:
+        self._seen: dict[str, tuple[float, accounts.TokenOwner]] = {}
+
+    def get(self, digest: str) -> accounts.TokenOwner | None:
+        found = self._seen.get(digest)
+        if found is None or time.monotonic() - found[0] > CACHE_SECONDS:
+            return None
+        return found[1]
+
+    def put(self, digest: str, owner: accounts.TokenOwner) -> None:
+        if len(self._seen) >= CACHE_LIMIT:
+            self._seen.clear()
+        self._seen[digest] = (time.monotonic(), owner)
+
+    def forget(self, digest: str) -> None:
+        self._seen.pop(digest, None)
+
+
+TOKENS = web.AppKey("tokens", TokenCache)
 
 
 def new_token() -> str:
@@ -65,7 +97,13 @@ async def signed_in(request: web.Request) -> accounts.TokenOwner | None:
     if presented is None:
         return None
     token, from_cookie = presented
-    owner = await accounts.token_owner(request.app[DB], token_hash(token))
+    digest = token_hash(token)
+    cache = request.app[TOKENS]
+    owner = cache.get(digest)
+    if owner is None:
+        owner = await accounts.token_owner(request.app[DB], digest)
+        if owner is not None and owner.revoked_at is None:
+            cache.put(digest, owner)
     if owner is None:
         raise _unauthorized("This sign-in token is not valid; sign in again.")
     if owner.revoked_at is not None:
@@ -83,6 +121,17 @@ async def signed_in(request: web.Request) -> accounts.TokenOwner | None:
             )
     request[USER] = owner
     return owner
+
+
+def forget(request: web.Request) -> None:
+    """Drop the token of this request from the cache (it was just revoked)."""
+    presented = _presented_token(request)
+    if presented is not None:
+        request.app[TOKENS].forget(token_hash(presented[0]))
+
+
+def setup(app: web.Application) -> None:
+    app[TOKENS] = TokenCache()
 
 
 async def require_user(request: web.Request) -> User:

@@ -95,6 +95,13 @@ class EventHub:
                 await asyncio.sleep(self._poll)
 
     async def _drain(self) -> None:
+        if not self._by_topic:
+            # Nobody listens: only keep up with where the events are. Someone who
+            # subscribed meanwhile gets the events read below instead.
+            latest = await latest_event_id(self._db)
+            if not self._by_topic:
+                self.last_id = latest
+                return
         while True:
             batch = await events_after(self._db, self.last_id, limit=BATCH)
             for event in batch:

@@ -189,33 +189,48 @@ def book(
         raise OccurrenceCancelled(occurrence_id)
     if from_db(row[1]) <= now:
         raise OccurrenceEnded(occurrence_id)
-    existing = load_of(conn, occurrence_id, user_id)
     free = row[3] < row[2]
-    if existing is not None and existing.status == BOOKED:
+    # id and status only: the full row (with its waitlist position) is read when needed
+    found = conn.execute(
+        "SELECT id, status FROM bookings WHERE occurrence_id = ? AND user_id = ?",
+        (occurrence_id, user_id),
+    ).fetchone()
+    status_now = found[1] if found is not None else None
+    if status_now == BOOKED or (status_now == WAITLISTED and not free and waitlist):
+        existing = load(conn, found[0])
+        assert existing is not None
         return _unchanged(conn, existing)
     if not free and not waitlist:
         raise OccurrenceFull(occurrence_id, row[2], row[3])
-    if existing is not None and existing.status == WAITLISTED and not free:
-        return _unchanged(conn, existing)
-    status = BOOKED if free else WAITLISTED
     stamp = to_db(now)
-    waitlisted_at = None if free else stamp
-    if existing is None:
+    if found is None and free:
         cursor = conn.execute(
-            "INSERT INTO bookings (occurrence_id, user_id, status, waitlisted_at, created_at,"
-            " updated_at) VALUES (?, ?, ?, ?, ?, ?)",
-            (occurrence_id, user_id, status, waitlisted_at, stamp, stamp),
+            "INSERT INTO bookings (occurrence_id, user_id, status, created_at, updated_at)"
+            " VALUES (?, ?, 'booked', ?, ?)",
+            (occurrence_id, user_id, stamp, stamp),
         )
-        booking_id = int(cursor.lastrowid or 0)
+        made = Booking(
+            int(cursor.lastrowid or 0), occurrence_id, user_id, BOOKED, None, now, now, None
+        )
     else:
-        booking_id = existing.id
-        conn.execute(
-            "UPDATE bookings SET status = ?, cancel_reason = NULL, waitlisted_at = ?,"
-            " updated_at = ? WHERE id = ?",
-            (status, waitlisted_at, stamp, booking_id),
-        )
-    made = load(conn, booking_id)
-    assert made is not None
+        status, waitlisted_at = (BOOKED, None) if free else (WAITLISTED, stamp)
+        if found is None:
+            cursor = conn.execute(
+                "INSERT INTO bookings (occurrence_id, user_id, status, waitlisted_at, created_at,"
+                " updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (occurrence_id, user_id, status, waitlisted_at, stamp, stamp),
+            )
+            booking_id = int(cursor.lastrowid or 0)
+        else:
+            booking_id = found[0]
+            conn.execute(
+                "UPDATE bookings SET status = ?, cancel_reason = NULL, waitlisted_at = ?,"
+                " updated_at = ? WHERE id = ?",
+                (status, waitlisted_at, stamp, booking_id),
+            )
+        loaded = load(conn, booking_id)
+        assert loaded is not None
+        made = loaded
     _tell(conn, "booking.booked" if free else "booking.waitlisted", made)
     return Outcome(made, True, announce_seats(conn, occurrence_id))
 
