@@ -187,5 +187,7 @@ def test_the_matrix_covers_every_documented_operation() -> None:
         for path, operations in paths.items()
         for method in operations
         if method in ("get", "post", "patch", "delete", "put")
+        # the JSON API and the webhook; the web page's own routes are public files
+        and path.startswith(("/api/", "/livekit/", "/healthz"))
     }
     assert documented - covered == PUBLIC_WITHOUT_ACTOR
