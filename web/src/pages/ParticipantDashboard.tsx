@@ -1,0 +1,42 @@
+import { useCallback } from 'react';
+import { MyBookings } from '../dashboard/MyBookings';
+import { OpenSessions } from '../dashboard/OpenSessions';
+import { PastSessions } from '../dashboard/PastSessions';
+import { api } from '../lib/api';
+import { useLiveEvents } from '../lib/events';
+import type { Booking, LiveEvent, Page, User } from '../lib/types';
+import { useResource } from '../lib/useResource';
+import { Alert } from '../components/Alert';
+
+export function ParticipantDashboard({ user }: { user: User }) {
+  const mine = useResource(() => api.get<Page<Booking>>('/api/bookings'));
+  const reload = mine.reload;
+  // booking.promoted, booking.cancelled, occurrence.updated: the list has changed
+  const onUserEvent = useCallback((event: LiveEvent) => {
+    if (event.topic.startsWith('user:')) reload();
+  }, [reload]);
+  useLiveEvents([], onUserEvent);
+
+  const now = Date.now();
+  const all = mine.data?.items ?? [];
+  const active = all.filter((b) => b.status !== 'cancelled' && b.occurrence);
+  const upcoming = active
+    .filter((b) => new Date(b.occurrence!.ends_at).getTime() > now)
+    .sort((a, b) => a.occurrence!.starts_at.localeCompare(b.occurrence!.starts_at));
+  const past = active
+    .filter((b) => b.status === 'booked' && new Date(b.occurrence!.ends_at).getTime() <= now)
+    .sort((a, b) => b.occurrence!.starts_at.localeCompare(a.occurrence!.starts_at));
+  const bookedIds = new Set(active.map((b) => b.occurrence_id));
+
+  return (
+    <div className="dashboard">
+      <h1 className="page-title">Hello, {user.display_name}</h1>
+      <Alert>{mine.error}</Alert>
+      <div className="dashboard-grid">
+        <MyBookings bookings={upcoming} onChanged={reload} />
+        <OpenSessions bookedIds={bookedIds} onBooked={reload} />
+        <PastSessions bookings={past} identity={`user-${user.id}`} />
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,77 @@
+// Room chat: what was said before you came, then every new message; /define asks the agent.
+
+import type { useChat } from '@livekit/components-react';
+import { useLocalParticipant } from '@livekit/components-react';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
+import { Alert } from '../components/Alert';
+import { clock } from '../lib/format';
+import type { StoredChat } from '../lib/types';
+import { mergeChat } from './chatLines';
+import { AGENT_IDENTITY } from './wire';
+
+interface Props {
+  chat: ReturnType<typeof useChat>;
+  history: StoredChat[];
+}
+
+export function ChatPanel({ chat, history }: Props) {
+  const { localParticipant } = useLocalParticipant();
+  const [draft, setDraft] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const log = useRef<HTMLOListElement>(null);
+  const lines = mergeChat(history, chat.chatMessages);
+
+  useEffect(() => {
+    const element = log.current;
+    if (element) element.scrollTop = element.scrollHeight;
+  }, [lines.length]);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const text = draft.trim();
+    if (!text) return;
+    setError(null);
+    try {
+      await chat.send(text);
+      setDraft('');
+    } catch {
+      setError('Your message was not sent. Check the connection and try again.');
+    }
+  };
+
+  return (
+    <div className="chat">
+      <ol className="chat-log room-chat" ref={log} role="log" aria-label="Chat messages" aria-live="polite">
+        {lines.length === 0 ? <li className="chat-empty">No messages yet. Say hello, or try /define serendipity.</li> : null}
+        {lines.map((line) => (
+          <li
+            key={line.id}
+            className={`chat-line${line.identity === localParticipant.identity ? ' mine' : ''}${line.identity === AGENT_IDENTITY ? ' agent' : ''}`}
+          >
+            <span className="chat-meta">
+              {line.name} · <time dateTime={new Date(line.at).toISOString()}>{clock(line.at)}</time>
+            </span>
+            <span className="chat-text">{line.text}</span>
+          </li>
+        ))}
+      </ol>
+      <form className="chat-form" onSubmit={submit}>
+        <label htmlFor="chat-input" className="visually-hidden">
+          Message
+        </label>
+        <input
+          id="chat-input"
+          value={draft}
+          onChange={(e) => setDraft(e.target.value)}
+          placeholder="Message, or /define word"
+          autoComplete="off"
+          maxLength={4000}
+        />
+        <button type="submit" className="button" disabled={chat.isSending || !draft.trim()}>
+          Send
+        </button>
+      </form>
+      <Alert>{error}</Alert>
+    </div>
+  );
+}

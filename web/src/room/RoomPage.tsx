@@ -1,0 +1,99 @@
+// Getting into a session's room: ask the API for a token, then connect with LiveKit.
+
+import '@livekit/components-styles';
+import { LiveKitRoom } from '@livekit/components-react';
+import { DisconnectReason, type MediaDeviceFailure, type RoomConnectOptions, type RoomOptions } from 'livekit-client';
+import { useEffect, useMemo, useState } from 'react';
+import { Alert } from '../components/Alert';
+import { api } from '../lib/api';
+import { Link } from '../lib/router';
+import type { Occurrence, RoomToken } from '../lib/types';
+import { deviceFailure, tokenRefusal } from './joinErrors';
+import { RoomView } from './RoomView';
+
+// Loopback and LAN deployments need no STUN/TURN from elsewhere; the server's own ICE
+// candidates are enough, and nothing is asked of a third party.
+const CONNECT: RoomConnectOptions = { rtcConfig: { iceServers: [] }, autoSubscribe: true };
+const OPTIONS: RoomOptions = { adaptiveStream: true, dynacast: true };
+
+type Phase =
+  | { kind: 'loading' }
+  | { kind: 'refused'; message: string }
+  | { kind: 'ready'; token: RoomToken; occurrence: Occurrence | null }
+  | { kind: 'left'; lost: boolean };
+
+export default function RoomPage({ occurrenceId }: { occurrenceId: number }) {
+  const [phase, setPhase] = useState<Phase>({ kind: 'loading' });
+  const [deviceProblem, setDeviceProblem] = useState<string | null>(null);
+  const [fatal, setFatal] = useState<string | null>(null);
+  const [attempt, setAttempt] = useState(0);
+
+  useEffect(() => {
+    let current = true;
+    setPhase({ kind: 'loading' });
+    Promise.all([
+      api.post<RoomToken>(`/api/occurrences/${occurrenceId}/token`),
+      api.get<Occurrence>(`/api/occurrences/${occurrenceId}`).catch(() => null),
+    ])
+      .then(([token, occurrence]) => current && setPhase({ kind: 'ready', token, occurrence }))
+      .catch((error: unknown) => current && setPhase({ kind: 'refused', message: tokenRefusal(error) }));
+    return () => {
+      current = false;
+    };
+  }, [occurrenceId, attempt]);
+
+  const onDeviceFailure = useMemo(
+    () => (failure?: MediaDeviceFailure, kind?: MediaDeviceKind) => setDeviceProblem(deviceFailure(failure, kind)),
+    [],
+  );
+
+  if (phase.kind === 'loading') return <p className="page-status" role="status">Opening the room…</p>;
+  if (phase.kind === 'refused' || phase.kind === 'left') {
+    return (
+      <main id="main" className="page room-message">
+        {phase.kind === 'refused' ? <Alert>{phase.message}</Alert> : null}
+        {phase.kind === 'left' && phase.lost ? (
+          <Alert>The connection to the room was lost and could not be restored.</Alert>
+        ) : null}
+        {phase.kind === 'left' && !phase.lost ? <p role="status">You left the room.</p> : null}
+        {phase.kind === 'left' ? (
+          <button type="button" className="button" onClick={() => setAttempt((n) => n + 1)}>
+            {phase.lost ? 'Try again' : 'Rejoin'}
+          </button>
+        ) : null}
+        <Link to="/dashboard" className="button">
+          Back to your sessions
+        </Link>
+      </main>
+    );
+  }
+  return (
+    <LiveKitRoom
+      className="room"
+      data-lk-theme="default"
+      serverUrl={phase.token.url}
+      token={phase.token.token}
+      connect
+      audio
+      video
+      options={OPTIONS}
+      connectOptions={CONNECT}
+      onMediaDeviceFailure={onDeviceFailure}
+      onError={(error) => setFatal(`The call failed: ${error.message}`)}
+      onDisconnected={(reason) =>
+        setPhase({ kind: 'left', lost: reason !== DisconnectReason.CLIENT_INITIATED })
+      }
+    >
+      <RoomView
+        title={phase.occurrence?.title ?? 'Session'}
+        occurrenceId={occurrenceId}
+        notice={fatal ?? deviceProblem}
+        clearNotice={() => {
+          setDeviceProblem(null);
+          setFatal(null);
+        }}
+        onDeviceProblem={setDeviceProblem}
+      />
+    </LiveKitRoom>
+  );
+}

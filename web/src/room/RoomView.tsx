@@ -1,0 +1,78 @@
+// The call: video grid, side panel (chat, people, dictionary), captions and controls.
+
+import { RoomAudioRenderer, useChat } from '@livekit/components-react';
+import { useState } from 'react';
+import { Alert } from '../components/Alert';
+import { Captions } from './Captions';
+import { ChatPanel } from './ChatPanel';
+import { ConnectionBanner } from './ConnectionBanner';
+import { DictionaryPanel } from './DictionaryPanel';
+import { ParticipantsPanel } from './ParticipantsPanel';
+import { RoomControls } from './RoomControls';
+import { SidePanelTabs, type PanelName } from './SidePanelTabs';
+import { useJoinTiming } from './useJoinTiming';
+import { useRoomHistory } from './useRoomHistory';
+import { VideoGrid } from './VideoGrid';
+
+interface Props {
+  title: string;
+  occurrenceId: number;
+  notice: string | null;
+  clearNotice: () => void;
+  onDeviceProblem: (message: string) => void;
+}
+
+export function RoomView({ title, occurrenceId, notice, clearNotice, onDeviceProblem }: Props) {
+  const chat = useChat();
+  const history = useRoomHistory(occurrenceId);
+  const [panel, setPanel] = useState<PanelName>('chat');
+  const [panelOpen, setPanelOpen] = useState(true);
+  const [captions, setCaptions] = useState(false);
+  useJoinTiming();
+
+  const showPanel = (name: PanelName) => {
+    setPanel(name);
+    setPanelOpen(true);
+  };
+
+  return (
+    <div className="room-layout">
+      <header className="room-header">
+        <h1 className="room-title">{title}</h1>
+        <ConnectionBanner />
+      </header>
+      {notice ? (
+        <div className="room-notice">
+          <Alert>{notice}</Alert>
+          <button type="button" className="button secondary" onClick={clearNotice}>
+            Dismiss
+          </button>
+        </div>
+      ) : null}
+      <div className={`room-body${panelOpen ? ' with-panel' : ''}`}>
+        <section className="room-stage" aria-label="Video">
+          <VideoGrid />
+          {captions ? <Captions /> : null}
+        </section>
+        {panelOpen ? (
+          <aside className="room-panel" aria-label="Side panel">
+            <SidePanelTabs current={panel} onSelect={setPanel} onClose={() => setPanelOpen(false)} />
+            <div className="room-panel-body" id="room-panel-body" role="tabpanel" aria-labelledby={`tab-${panel}`}>
+              {panel === 'chat' ? <ChatPanel chat={chat} history={history.chat} /> : null}
+              {panel === 'people' ? <ParticipantsPanel joinedAt={history.joinedAt} /> : null}
+              {panel === 'dictionary' ? <DictionaryPanel askInChat={(word) => chat.send(`/define ${word}`)} /> : null}
+            </div>
+          </aside>
+        ) : null}
+      </div>
+      <RoomControls
+        captions={captions}
+        onCaptions={setCaptions}
+        panel={panelOpen ? panel : null}
+        onPanel={(name) => (panelOpen && panel === name ? setPanelOpen(false) : showPanel(name))}
+        onDeviceProblem={onDeviceProblem}
+      />
+      <RoomAudioRenderer />
+    </div>
+  );
+}
