@@ -11,6 +11,7 @@ from colearn.config import ConfigError, LiveKitConfig, db_path, env, env_int
 @dataclass(frozen=True)
 class AgentConfig:
     db_path: Path
+    dictionary_path: Path
     livekit: LiveKitConfig
     max_rooms: int
     http_port: int
@@ -23,6 +24,7 @@ class AgentConfig:
             raise ConfigError(f"COLEARN_AGENT_MAX_ROOMS must be at least 1, got {max_rooms}")
         return cls(
             db_path=db_path(environ),
+            dictionary_path=Path(env("COLEARN_DICTIONARY_DB", environ)),
             livekit=LiveKitConfig.from_env(environ),
             max_rooms=max_rooms,
             http_port=env_int("COLEARN_AGENT_HTTP_PORT", environ),

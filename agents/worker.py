@@ -10,17 +10,20 @@ import logging
 
 from livekit.agents import AgentServer, AutoSubscribe, JobContext, JobExecutorType, JobRequest
 
-from agents import presence_log
+from agents import chat_relay, commands, history_rpc, presence, room_lease
 from agents.captions.config import CaptionConfig
 from agents.captions.room_captions import RoomCaptions
 from agents.captions.service import CaptionService
 from agents.config import AgentConfig
+from agents.services import WorkerServices
 from colearn.wire import AGENT_IDENTITY, AGENT_NAME
 from db import Database
 
 log = logging.getLogger("colearn.agent")
 
 config = AgentConfig.from_env()
+# The database, the dictionary and the re-dispatcher: once per worker, shared by its rooms.
+services = WorkerServices(config)
 caption_config = CaptionConfig.from_env()
 # Loaded once per worker, before the first room: every room's thread shares the model.
 captions = CaptionService.load(caption_config) if caption_config.enabled else None
@@ -48,9 +51,15 @@ server = AgentServer(
 )
 
 
+@server.on("worker_started")
+def _started() -> None:
+    services.start(running_jobs=lambda: [info.job.id for info in server.active_jobs])
+
+
 @server.on("worker_registered")
 def _registered(worker_id: str, server_info: object) -> None:
     log.info("colearn agent worker registered: %s", worker_id)
+    services.registered()
 
 
 async def accept(request: JobRequest) -> None:
@@ -62,10 +71,16 @@ async def entrypoint(ctx: JobContext) -> None:
     # One connection pair per room: aiosqlite and asyncio locks belong to one event loop,
     # and every room's job runs its own loop in its own thread.
     db = await Database.open(config.db_path, run_migrations=False)
+    store = services.store
+    held = await room_lease.hold(ctx, store, services.worker_id)
+    # Before connecting: a message sent the moment the agent arrives is not missed.
+    chat = chat_relay.attach(ctx, store, held.room)
     # Tracks are subscribed to by what needs them (captions: microphones only).
     await ctx.connect(auto_subscribe=AutoSubscribe.SUBSCRIBE_NONE)
     log.info("agent joined room %s", ctx.room.name)
-    presence_log.attach(ctx.room)
+    presence.attach(ctx, store, held)
+    history_rpc.attach(ctx.room, store, held.room)
+    commands.attach(ctx, chat, services.words, store, held.room)
     room_captions = RoomCaptions(ctx.room, db, captions) if captions is not None else None
     if room_captions is not None:
         await room_captions.start()

@@ -1,0 +1,104 @@
+"""Every active room has the agent again within seconds after a worker dies or restarts.
+
+livekit-server dispatches the agent once, when a room is created, and never again: after a
+worker crash (or a restart that ends its jobs) the room goes on without an agent, and the
+dead agent even stays listed as a participant for about 20 s. So every worker, once a
+second, (1) marks the rooms its running jobs hold as alive (``db.agent_rooms.heartbeat``),
+and (2) compares the rooms livekit-server has with those holds: a room nobody alive holds
+gets an explicit dispatch through LiveKit's agent dispatch API, which with an empty agent
+name reaches the same workers automatic dispatch does. The database decides which worker
+asks, so a room gets one new agent even when several workers notice at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
+
+from livekit import api
+
+from agents.store import WorkerStore
+from colearn.config import LiveKitConfig
+from db import agent_rooms
+
+log = logging.getLogger("colearn.agent.redispatch")
+
+HEARTBEAT_S = 1.0
+# Three missed heartbeats: a busy worker is not taken for a dead one.
+STALE_AFTER = timedelta(seconds=3)
+# A room this young may still be getting its agent from automatic dispatch.
+NEW_ROOM_GRACE_MS = 10_000
+
+
+class Redispatcher:
+    def __init__(
+        self,
+        store: WorkerStore,
+        livekit: LiveKitConfig,
+        running_jobs: Callable[[], Sequence[str]],
+    ) -> None:
+        self._store = store
+        self._livekit = livekit
+        self._running_jobs = running_jobs
+
+    async def run(self) -> None:
+        """Heartbeat and check every second, until cancelled."""
+        lkapi = api.LiveKitAPI(
+            self._livekit.http_url, self._livekit.api_key, self._livekit.api_secret
+        )
+        try:
+            while True:
+                try:
+                    await self.check(lkapi)
+                except Exception as exc:  # livekit-server or the disk may be briefly away
+                    log.warning("re-dispatch check failed: %s", exc)
+                await asyncio.sleep(HEARTBEAT_S)
+        finally:
+            await lkapi.aclose()
+
+    async def check(self, lkapi: api.LiveKitAPI) -> list[str]:
+        """One round; returns the rooms it dispatched an agent to."""
+        now = datetime.now(UTC)
+        cutoff = now - STALE_AFTER
+        jobs = list(self._running_jobs())
+        await asyncio.wrap_future(self._store.write(lambda c: agent_rooms.heartbeat(c, jobs, now)))
+        active = (await lkapi.room.list_rooms(api.ListRoomsRequest())).rooms
+        leases = {
+            lease.room_name: lease
+            for lease in await self._store.read(lambda db: agent_rooms.leases(db, cutoff=cutoff))
+        }
+        dispatched = []
+        for room in active:
+            lease = leases.get(room.name)
+            if lease is not None and lease.held:
+                continue
+            if lease is None and time.time() * 1000 - room.creation_time_ms < NEW_ROOM_GRACE_MS:
+                continue
+            if await self._claim(room.name, now, cutoff):
+                await lkapi.agent_dispatch.create_dispatch(
+                    api.CreateAgentDispatchRequest(agent_name="", room=room.name)
+                )
+                log.info("room %s had no live agent: dispatched a new one", room.name)
+                dispatched.append(room.name)
+        names = {room.name for room in active}
+        for lease in leases.values():
+            if lease.room_name not in names and not lease.held:
+                await self._forget(lease.room_name, cutoff)
+        return dispatched
+
+    async def _claim(self, room_name: str, now: datetime, cutoff: datetime) -> bool:
+        return await asyncio.wrap_future(
+            self._store.write(
+                lambda c: agent_rooms.claim_dispatch(c, room_name, now=now, cutoff=cutoff)
+            )
+        )
+
+    async def _forget(self, room_name: str, cutoff: datetime) -> None:
+        forgotten = await asyncio.wrap_future(
+            self._store.write(lambda c: agent_rooms.forget_ended(c, room_name, cutoff=cutoff))
+        )
+        if forgotten:
+            log.info("room %s ended while no agent held it: its presence is closed", room_name)

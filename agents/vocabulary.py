@@ -1,0 +1,54 @@
+"""Record a looked-up word for the asker's vocabulary notebook, with the sentence it came from.
+
+The context is the latest chat sentence in the room, before the /define, that uses the word
+as asked (or its dictionary form): usually what made the learner ask.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from datetime import UTC, datetime
+
+from agents.store import WorkerStore
+from db.chat import StoredMessage, latest_containing
+from db.room_ref import RoomRef
+from db.vocabulary import Lookup, record_lookup
+
+MAX_CONTEXT_CHARS = 300
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+
+
+async def record(
+    store: WorkerStore, room: RoomRef, asked: StoredMessage, query: str, headword: str
+) -> None:
+    context = await _context(store, room, asked.id, [query, headword])
+    lookup = Lookup(query, headword, context, asked.message_id, datetime.now(UTC))
+    await asyncio.wrap_future(
+        store.write(lambda conn: record_lookup(conn, room, asked.sender_identity, lookup))
+    )
+
+
+async def _context(
+    store: WorkerStore, room: RoomRef, before_id: int, words: list[str]
+) -> str | None:
+    for word in dict.fromkeys(words):
+        bodies = await store.read(
+            lambda db, word=word: latest_containing(db, room.name, word, before_id=before_id)
+        )
+        for body in bodies:
+            if (sentence := sentence_with(body, word)) is not None:
+                return sentence
+    return None
+
+
+def sentence_with(text: str, word: str) -> str | None:
+    """The first sentence of ``text`` that has ``word`` as a whole word (any case)."""
+    pattern = re.compile(rf"(?<!\w){re.escape(word)}(?!\w)", re.IGNORECASE)
+    for sentence in _SENTENCE_END.split(text):
+        if pattern.search(sentence):
+            sentence = sentence.strip()
+            if len(sentence) > MAX_CONTEXT_CHARS:
+                sentence = sentence[: MAX_CONTEXT_CHARS - 1] + "\u2026"
+            return sentence
+    return None
