@@ -49,9 +49,9 @@ async def receive(request: web.Request) -> web.Response:
             return web.json_response({"status": "duplicate"})
         kind = RECORDED.get(event.event)
         if kind is not None and room_name is not None:
-            record = rooms.room_started if event.event == "room_started" else rooms.room_finished
-            await record(
+            await rooms.mark(
                 conn,
+                event=event.event,
                 room_name=room_name,
                 room_sid=event.room.sid,
                 occurrence_id=occurrence_id,

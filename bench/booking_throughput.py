@@ -30,9 +30,9 @@ from aiohttp import web
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from api.auth import new_token, token_hash  # noqa: E402
 from db import Database, accounts, sessions  # noqa: E402
 from db.sessions import SessionFields  # noqa: E402
+from tests.support.api_client import seed_participants  # noqa: E402
 
 
 def free_port() -> int:
@@ -53,27 +53,15 @@ def serve_bare(port: int) -> None:
 
 
 async def seed(db_path: Path, users: int, occurrences: int) -> tuple[list[str], list[int]]:
+    """Participants with tokens, and one session with ``occurrences`` of ``users`` seats."""
+    valid_until = datetime.now(UTC) + timedelta(days=1)
+    tokens = await seed_participants(db_path, users, valid_until=valid_until, prefix="bench")
     db = await Database.open(db_path)
-    tokens: list[str] = []
     try:
         async with db.transaction() as conn:
             host = await accounts.create_user(
                 conn, email="host@bench", display_name="Host", role="facilitator", password_hash="-"
             )
-            for number in range(users):
-                user = await accounts.create_user(
-                    conn,
-                    email=f"u{number}@bench",
-                    display_name=f"User {number}",
-                    role="participant",
-                    password_hash="-",
-                )
-                token = new_token()
-                expires = datetime.now(UTC) + timedelta(days=1)
-                await accounts.create_token(
-                    conn, user_id=user.id, token_hash=token_hash(token), expires_at=expires
-                )
-                tokens.append(token)
             start = datetime.now(UTC) + timedelta(days=1)
             slots = [
                 (start + timedelta(hours=i), start + timedelta(hours=i, minutes=45))

@@ -31,35 +31,23 @@ async def first_delivery(
     return cursor.rowcount > 0
 
 
-async def room_started(
+async def mark(
     conn: aiosqlite.Connection,
     *,
+    event: str,
     room_name: str,
     room_sid: str,
     occurrence_id: int | None,
     at: datetime,
 ) -> None:
-    await conn.execute(
-        "INSERT INTO room_lifecycle (room_name, room_sid, occurrence_id, started_at)"
-        " VALUES (?, ?, ?, ?)"
-        " ON CONFLICT (room_sid) DO UPDATE SET started_at = excluded.started_at",
-        (room_name, room_sid, occurrence_id, to_db(at)),
-    )
+    """Record that a room instance started or finished (``event`` is the webhook's name).
 
-
-async def room_finished(
-    conn: aiosqlite.Connection,
-    *,
-    room_name: str,
-    room_sid: str,
-    occurrence_id: int | None,
-    at: datetime,
-) -> None:
-    # "finished" can arrive without "started" (delivery is not guaranteed)
+    "finished" can arrive without "started": webhook delivery is not guaranteed.
+    """
+    column = {"room_started": "started_at", "room_finished": "finished_at"}[event]
     await conn.execute(
-        "INSERT INTO room_lifecycle (room_name, room_sid, occurrence_id, finished_at)"
-        " VALUES (?, ?, ?, ?)"
-        " ON CONFLICT (room_sid) DO UPDATE SET finished_at = excluded.finished_at",
+        f"INSERT INTO room_lifecycle (room_name, room_sid, occurrence_id, {column})"
+        f" VALUES (?, ?, ?, ?) ON CONFLICT (room_sid) DO UPDATE SET {column} = excluded.{column}",
         (room_name, room_sid, occurrence_id, to_db(at)),
     )
 

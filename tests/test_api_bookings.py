@@ -7,9 +7,7 @@ from collections import Counter
 
 import aiohttp
 
-from api.auth import new_token, token_hash
-from db import Database, accounts
-from tests.support.api_client import Actor, Api
+from tests.support.api_client import Actor, Api, seed_participants
 
 
 async def _occurrence(api: Api, capacity: int) -> tuple[Actor, int]:
@@ -122,30 +120,9 @@ async def test_200_clients_racing_for_the_last_10_seats_get_exactly_10(api: Api)
         early = await api.register()
         await api.call("POST", f"/api/occurrences/{occurrence}/bookings", as_=early)
 
-    # 200 accounts straight into the database: registering them over HTTP would spend
-    # seconds on argon2 without telling anything about booking.
-    tokens: list[str] = []
-    db = await Database.open(api.config.db_path)
-    try:
-        async with db.transaction() as conn:
-            for number in range(200):
-                user = await accounts.create_user(
-                    conn,
-                    email=f"racer-{number}@example.org",
-                    display_name=f"Racer {number}",
-                    role="participant",
-                    password_hash="not used",
-                )
-                token = new_token()
-                await accounts.create_token(
-                    conn,
-                    user_id=user.id,
-                    token_hash=token_hash(token),
-                    expires_at=api.clock.now.replace(year=2027),
-                )
-                tokens.append(token)
-    finally:
-        await db.aclose()
+    tokens = await seed_participants(
+        api.config.db_path, 200, valid_until=api.clock.now.replace(year=2027), prefix="racer"
+    )
 
     start = asyncio.Event()
 

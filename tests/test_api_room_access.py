@@ -180,28 +180,21 @@ async def test_an_api_token_joins_the_real_livekit_server(
             )["token"]
         soon = datetime.now(UTC) + timedelta(minutes=5)
         later = datetime.now(UTC) + timedelta(hours=3)
-        session = await call(
-            "POST",
-            "/api/sessions",
-            tokens["facilitator"],
-            title="Live",
-            timezone="Europe/Berlin",
-            starts_at=soon.isoformat(),
-            duration_minutes=30,
-            capacity=4,
-        )
-        far = await call(
-            "POST",
-            "/api/sessions",
-            tokens["facilitator"],
-            title="Later",
-            timezone="Europe/Berlin",
-            starts_at=later.isoformat(),
-            duration_minutes=30,
-            capacity=4,
-        )
-        occurrence = session["occurrences"][0]["id"]
-        far_occurrence = far["occurrences"][0]["id"]
+        occurrence, far_occurrence = [
+            (
+                await call(
+                    "POST",
+                    "/api/sessions",
+                    tokens["facilitator"],
+                    title="Live",
+                    timezone="Europe/Berlin",
+                    starts_at=when.isoformat(),
+                    duration_minutes=30,
+                    capacity=4,
+                )
+            )["occurrences"][0]["id"]
+            for when in (soon, later)
+        ]
         for target in (occurrence, far_occurrence):
             booked = await call(
                 "POST", f"/api/occurrences/{target}/bookings", tokens["participant"]

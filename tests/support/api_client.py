@@ -13,8 +13,10 @@ from typing import Any
 from aiohttp.test_utils import TestClient, TestServer
 
 from api.app import create_app
+from api.auth import new_token, token_hash
 from api.config import ApiConfig
 from colearn.config import LiveKitConfig
+from db import Database, accounts
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 PASSWORD = "correct horse battery staple"
@@ -140,3 +142,32 @@ async def running_api(
         yield Api(client, clock, config)
     finally:
         await client.close()
+
+
+async def seed_participants(
+    db_path: Path, count: int, *, valid_until: datetime, prefix: str = "seeded"
+) -> list[str]:
+    """``count`` signed-in participants written straight into the database; their tokens.
+
+    Registering them over HTTP would spend seconds on argon2 and tell nothing new.
+    """
+    tokens: list[str] = []
+    db = await Database.open(db_path)
+    try:
+        async with db.transaction() as conn:
+            for number in range(count):
+                user = await accounts.create_user(
+                    conn,
+                    email=f"{prefix}-{number}@example.org",
+                    display_name=f"{prefix.title()} {number}",
+                    role="participant",
+                    password_hash="-",
+                )
+                token = new_token()
+                await accounts.create_token(
+                    conn, user_id=user.id, token_hash=token_hash(token), expires_at=valid_until
+                )
+                tokens.append(token)
+    finally:
+        await db.aclose()
+    return tokens
