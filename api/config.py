@@ -14,10 +14,10 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def _positive(name: str, environ: dict[str, str] | None) -> int:
+def _at_least(name: str, environ: dict[str, str] | None, minimum: int) -> int:
     value = env_int(name, environ)
-    if value <= 0:
-        raise ConfigError(f"{name} must be a positive whole number, got {value}")
+    if value < minimum:
+        raise ConfigError(f"{name} must be a whole number of at least {minimum}, got {value}")
     return value
 
 
@@ -43,8 +43,8 @@ class ApiConfig:
             host=env("COLEARN_API_HOST", environ),
             port=env_int("COLEARN_API_PORT", environ),
             livekit=LiveKitConfig.from_env(environ),
-            join_window=timedelta(minutes=env_int("COLEARN_JOIN_WINDOW_MINUTES", environ)),
-            auth_token_ttl=timedelta(hours=_positive("COLEARN_AUTH_TOKEN_TTL_HOURS", environ)),
+            join_window=timedelta(minutes=_at_least("COLEARN_JOIN_WINDOW_MINUTES", environ, 0)),
+            auth_token_ttl=timedelta(hours=_at_least("COLEARN_AUTH_TOKEN_TTL_HOURS", environ, 1)),
             cookie_secure=env_bool("COLEARN_COOKIE_SECURE", environ),
-            events_poll=timedelta(milliseconds=_positive("COLEARN_EVENTS_POLL_MS", environ)),
+            events_poll=timedelta(milliseconds=_at_least("COLEARN_EVENTS_POLL_MS", environ, 1)),
         )

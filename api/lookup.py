@@ -17,7 +17,7 @@ def path_id(request: web.Request, name: str = "id") -> int:
     # the routes only match digits; a number too large for SQLite is simply not found
     value = int(request.match_info[name])
     if value > 2**63 - 1:
-        raise ApiError(404, "not_found", f"There is no such {name.removesuffix('_id')}.")
+        raise ApiError(404, "not_found", f"Nothing has the id {value}.")
     return value
 
 

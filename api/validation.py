@@ -160,8 +160,9 @@ class Fields:
         """Refuse fields nobody read: a misspelt name would otherwise be silently ignored."""
         unknown = sorted(set(self._data) - self._read)
         if unknown:
-            expected = ", ".join(sorted(self._read))
-            raise invalid(f"unknown field {unknown[0]!r} (expected: {expected})")
+            what = "query parameter" if self._query else "field"
+            expected = ", ".join(sorted(self._read)) or "none"
+            raise invalid(f"unknown {what} {unknown[0]!r} (expected: {expected})")
 
 
 class _Nested(Fields):
