@@ -136,11 +136,16 @@ class Service:
                 self._proc.wait(5)
         # the process group may hold helpers the child started (e.g. forkserver)
         self._signal(signal.SIGKILL)
+        self._release()
+        return self._proc.returncode
+
+    def _release(self) -> None:
+        """Wait for the last output line, then close the pipe."""
+        assert self._proc is not None
         if self._reader is not None:
             self._reader.join(5)
         if self._proc.stdout is not None:
             self._proc.stdout.close()
-        return self._proc.returncode
 
     def send_signal(self, sig: signal.Signals) -> None:
         """Signal the process itself (not its group), as a terminal's Ctrl-C would."""
@@ -156,6 +161,7 @@ class Service:
         if self._proc is not None:
             self._signal(signal.SIGKILL)
             self._proc.wait(5)
+            self._release()
 
     def _signal(self, sig: signal.Signals) -> None:
         assert self._proc is not None
