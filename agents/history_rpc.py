@@ -80,7 +80,7 @@ def page(messages: list[StoredMessage], limit: int) -> str:
         kept.append(_cut_to_fit(entries[-1], room))
     older = older or len(kept) < len(entries)
     kept.reverse()
-    return _encode({"messages": kept, "before": kept[0]["id"] if older and kept else None})
+    return _json({"messages": kept, "before": kept[0]["id"] if older and kept else None})
 
 
 def _cut_to_fit(entry: dict[str, Any], room: int) -> dict[str, Any]:
@@ -93,5 +93,9 @@ def _cut_to_fit(entry: dict[str, Any], room: int) -> dict[str, Any]:
     return {**cut, "text": text}
 
 
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
 def _encode(value: object) -> bytes:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+    return _json(value).encode()

@@ -8,6 +8,11 @@ and (2) compares the rooms livekit-server has with those holds: a room nobody al
 gets an explicit dispatch through LiveKit's agent dispatch API, which with an empty agent
 name reaches the same workers automatic dispatch does. The database decides which worker
 asks, so a room gets one new agent even when several workers notice at once.
+
+The dead agent is removed from the room first. Left in place, it would be evicted by the
+new agent, which has the same identity, and livekit-server, which tracks agent jobs by
+identity, would then end the new agent's job in its place (seen: the new agent leaves
+within 0.1 s of arriving).
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from livekit import api
 
 from agents.store import WorkerStore
 from colearn.config import LiveKitConfig
+from colearn.wire import AGENT_IDENTITY
 from db import agent_rooms
 
 log = logging.getLogger("colearn.agent.redispatch")
@@ -78,6 +84,7 @@ class Redispatcher:
             if lease is None and time.time() * 1000 - room.creation_time_ms < NEW_ROOM_GRACE_MS:
                 continue
             if await self._claim(room.name, now, cutoff):
+                await _remove_dead_agent(lkapi, room.name)
                 await lkapi.agent_dispatch.create_dispatch(
                     api.CreateAgentDispatchRequest(agent_name="", room=room.name)
                 )
@@ -102,3 +109,13 @@ class Redispatcher:
         )
         if forgotten:
             log.info("room %s ended while no agent held it: its presence is closed", room_name)
+
+
+async def _remove_dead_agent(lkapi: api.LiveKitAPI, room_name: str) -> None:
+    try:
+        await lkapi.room.remove_participant(
+            api.RoomParticipantIdentity(room=room_name, identity=AGENT_IDENTITY)
+        )
+    except api.TwirpError as exc:
+        if exc.code != api.TwirpErrorCode.NOT_FOUND:
+            raise

@@ -138,3 +138,11 @@ async def forget_ended(conn: aiosqlite.Connection, room_name: str, *, cutoff: da
         return False
     await presence.close_all(conn, RoomRef(room_name, row[0]), from_db(row[1]))
     return True
+
+
+async def holder(source: Source, room_name: str) -> str | None:
+    """The worker holding the room now, None if none does."""
+    row = await fetchone(
+        source, "SELECT worker_id FROM agent_rooms WHERE room_name = ?", [room_name]
+    )
+    return row[0] if row is not None else None

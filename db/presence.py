@@ -16,7 +16,7 @@ import aiosqlite
 from db.events import append_event
 from db.room_ref import RoomRef, scope
 from db.rows import Source, fetchall
-from db.times import from_db, to_db
+from db.times import from_db, maybe_from_db, to_db
 
 JOINED = "presence.joined"
 LEFT = "presence.left"
@@ -27,6 +27,14 @@ class Arrival:
     identity: str
     name: str
     joined_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Stay:
+    identity: str
+    display_name: str
+    joined_at: datetime
+    left_at: datetime | None  # None: here now
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +121,21 @@ async def reconcile(
             await leave(conn, room, identity, absent_since)
     for arrival in present:
         await join(conn, room, arrival)
+
+
+async def stays(
+    source: Source, *, room_name: str | None = None, occurrence_id: int | None = None
+) -> list[Stay]:
+    """Every stay, in order of arrival; those with no ``left_at`` are who is here now.
+    Pass exactly one of ``room_name`` and ``occurrence_id``."""
+    column, key = scope(room_name, occurrence_id)
+    rows = await fetchall(
+        source,
+        "SELECT identity, display_name, joined_at, left_at FROM presence"
+        f" WHERE {column} = ? ORDER BY joined_at, id",
+        [key],
+    )
+    return [Stay(r[0], r[1], from_db(r[2]), maybe_from_db(r[3])) for r in rows]
 
 
 async def attendance(
