@@ -28,11 +28,14 @@ export function mergeChat(history: readonly StoredChat[], live: readonly Receive
   }
   for (const m of live) {
     if (lines.has(m.id)) continue;
-    const identity = m.from?.identity ?? '';
+    // People's messages always name their sender. The agent's private replies (/define)
+    // sometimes arrive without it (seen with livekit-server 1.13.5 and destination
+    // identities), so an unnamed message is taken to be the agent's.
+    const identity = m.from?.identity ?? AGENT_IDENTITY;
     lines.set(m.id, {
       id: m.id,
       identity,
-      name: identity === AGENT_IDENTITY ? 'Co~Learn' : m.from?.name || identity || 'Someone',
+      name: identity === AGENT_IDENTITY ? 'Co~Learn' : m.from?.name || identity,
       text: m.message,
       at: m.timestamp,
     });
