@@ -42,7 +42,7 @@ export function MeetingAdmin({ occurrence, presence, onChanged }: Props) {
   return (
     <li className="list-item list-item-column" data-occurrence={occurrence.id}>
       <OccurrenceSummary occurrence={occurrence} showSeats />
-      <p className="live-now" aria-live="polite">
+      <p className={`live-now${live.length > 0 ? ' has-people' : ''}`} aria-live="polite">
         {live.length > 0 ? `Live now: ${live.map((s) => s.name).join(', ')}` : 'Nobody is in the room.'}
       </p>
       <Alert>{error}</Alert>

@@ -21,7 +21,7 @@ export function RoomControls({ captions, onCaptions, panel, onPanel, onDevicePro
   const deviceError = (kind: MediaDeviceKind) => (error: Error) =>
     onDeviceProblem(deviceFailure(MediaDeviceFailure.getFailure(error), kind));
   return (
-    <nav className="room-controls lk-control-bar" aria-label="Call controls">
+    <nav className="room-controls" aria-label="Call controls">
       <TrackToggle source={Track.Source.Microphone} className="control-button" onDeviceError={deviceError('audioinput')}>
         Microphone
       </TrackToggle>
