@@ -33,7 +33,7 @@ from tests.support.rtc_client import SAMPLE_RATE, RtcParticipant
 from tests.support.speech import speak
 from tests.support.stack import RunningStack, new_stack
 from tests.support.waiting import eventually
-from tests.test_captions import CaptionListener
+from tests.test_captions import Caption, CaptionListener
 
 SENTENCES = [
     "Good morning everyone, today we will practise ordering food in a restaurant.",
@@ -77,7 +77,6 @@ def bench_rtf(tmp: Path) -> None:
 
 async def speaker_run(
     stack: RunningStack,
-    room: str,
     listener: CaptionListener,
     identity: str,
     clips: list[np.ndarray],
@@ -87,7 +86,7 @@ async def speaker_run(
     speaker = RtcParticipant(identity)
     token = room_token(
         stack.livekit_config,
-        room=room,
+        room=listener.room.name,
         identity=identity,
         name=identity,
         role=PARTICIPANT,
@@ -102,18 +101,43 @@ async def speaker_run(
         position += len(clip)
         ends.append(position / SAMPLE_RATE)
         position += len(silence)
-    seen = sum(1 for c in listener.captions if c.sender == identity)
+
+    def finals() -> list[Caption]:
+        return [
+            c
+            for c in listener.captions
+            if c.sender == identity and c.attributes["lk.transcription_final"] == "true"
+        ]
+
+    seen = len(finals())
     started = time.time()
     await speaker.publish_speech(program)
     await asyncio.sleep(position / SAMPLE_RATE + 6)  # all of it said, and time to caption it
     await speaker.aclose()
     # Each caption belongs to the latest utterance that had ended when it arrived.
     latency_of: dict[int, float] = {}
-    for caption in [c for c in listener.captions if c.sender == identity][seen:]:
+    for caption in finals()[seen:]:
         ended = [i for i, end in enumerate(ends) if started + end <= caption.arrived]
         if ended and ended[-1] not in latency_of:
             latency_of[ended[-1]] = caption.arrived - (started + ends[ended[-1]])
     return [latency_of[i] for i in sorted(latency_of)]
+
+
+async def _listening(stack: RunningStack, room: str) -> CaptionListener:
+    listener = CaptionListener("listener")
+    token = room_token(
+        stack.livekit_config,
+        room=room,
+        identity="listener",
+        name="listener",
+        role=PARTICIPANT,
+        ttl=timedelta(minutes=30),
+    )
+    await listener.connect(stack.settings.ws_url, token)
+    await eventually(
+        lambda: listener.room.remote_participants.get(AGENT_IDENTITY), within=15, what="agent"
+    )
+    return listener
 
 
 async def bench_latency(utterances: int, max_speakers: int) -> None:
@@ -123,37 +147,31 @@ async def bench_latency(utterances: int, max_speakers: int) -> None:
         stack = new_stack(free_ports(4), tmp)
         migrate(stack.db_path)
         stack.start_livekit()
-        stack.start_agent()
         try:
             print("(b) end of utterance -> final caption at another client")
-            room = f"bench-captions-{uuid.uuid4().hex[:6]}"
-            listener = CaptionListener("listener")
-            token = room_token(
-                stack.livekit_config,
-                room=room,
-                identity="listener",
-                name="listener",
-                role=PARTICIPANT,
-                ttl=timedelta(minutes=30),
-            )
-            await listener.connect(stack.settings.ws_url, token)
-            await eventually(
-                lambda: listener.room.remote_participants.get(AGENT_IDENTITY),
-                within=15,
-                what="agent",
-            )
-            latencies = await speaker_run(stack, room, listener, "solo", clips, gap_s=1.5)
-            print(
-                f"    {len(latencies)}/{len(clips)} utterances captioned; latency p50 "
-                f"{percentile(latencies, 50):.2f} s, p95 {percentile(latencies, 95):.2f} s, "
-                f"max {max(latencies, default=float('nan')):.2f} s"
-            )
+            for interim in ("off", "on"):
+                agent = stack.start_agent(extra_env={"COLEARN_CAPTION_INTERIM": interim})
+                listener = await _listening(stack, f"bench-captions-{uuid.uuid4().hex[:6]}")
+                latencies = await speaker_run(stack, listener, "solo", clips, gap_s=1.5)
+                interims = sum(
+                    c.attributes["lk.transcription_final"] == "false" for c in listener.captions
+                )
+                print(
+                    f"    interim {interim:3s}: {len(latencies)}/{len(clips)} captioned; p50 "
+                    f"{percentile(latencies, 50):.2f} s, p95 {percentile(latencies, 95):.2f} s, "
+                    f"max {max(latencies, default=float('nan')):.2f} s; "
+                    f"{interims} interim captions"
+                )
+                await listener.aclose()
+                if interim == "off":
+                    agent.stop()
 
-            print("(c) simultaneous speakers (each talking with 0.6 s pauses)")
+            print("(c) simultaneous speakers (each talking with 0.6 s pauses), interim on")
+            listener = await _listening(stack, f"bench-captions-{uuid.uuid4().hex[:6]}")
             for count in range(1, max_speakers + 1):
                 runs = await asyncio.gather(
                     *(
-                        speaker_run(stack, room, listener, f"s{count}-{i}", clips[:6], gap_s=0.6)
+                        speaker_run(stack, listener, f"s{count}-{i}", clips[:6], gap_s=0.6)
                         for i in range(count)
                     )
                 )

@@ -55,6 +55,10 @@ VARIABLES: dict[str, tuple[str, str]] = {
         "Utterances transcribed at once, across all rooms of a worker.",
     ),
     "COLEARN_CAPTION_THREADS": ("2", "CPU threads each transcription uses."),
+    "COLEARN_CAPTION_INTERIM": (
+        "on",
+        "Interim captions while someone is still speaking (only when Whisper is idle): on or off.",
+    ),
     "COLEARN_CAPTION_MAX_LAG": (
         "3.0",
         "Seconds an utterance may wait for transcription before it is dropped (and logged).",
@@ -65,6 +69,27 @@ VARIABLES: dict[str, tuple[str, str]] = {
         "WordNet database files the dictionary is built from.",
     ),
     "COLEARN_LOG_LEVEL": ("INFO", "Log level of the API and the agent worker."),
+    "COLEARN_SMTP_HOST": (
+        "",
+        "SMTP server mail is sent through; unset: mails stay in the outbox (python -m mail).",
+    ),
+    "COLEARN_SMTP_PORT": ("587", "Port of the SMTP server."),
+    "COLEARN_SMTP_USER": ("", "SMTP user name, if the server wants a login."),
+    "COLEARN_SMTP_PASSWORD": ("", "SMTP password of that user."),
+    "COLEARN_SMTP_STARTTLS": (
+        "auto",
+        "STARTTLS: true (required), false (never) or auto (when the server offers it).",
+    ),
+    "COLEARN_MAIL_FROM": ("Co~Learn <no-reply@localhost>", "Sender of every mail."),
+    "COLEARN_PUBLIC_URL": (
+        "http://127.0.0.1:8080",
+        "Where people reach the web page: the base of links in mails.",
+    ),
+    "COLEARN_REMINDER_LEAD_MINUTES": ("60", "Minutes before the start a reminder is mailed."),
+    "COLEARN_MAIL_POLL_MS": (
+        "1000",
+        "How often the sender looks for mail other processes wrote and retries due, in ms.",
+    ),
     "LIVEKIT_URL": (
         "ws://127.0.0.1:7880",
         "WebSocket URL of livekit-server, for the agent and clients.",

@@ -50,6 +50,10 @@ class CaptionListener(RtcParticipant):
         self._spawn(read())
 
 
+def _finals(listener: CaptionListener) -> list[Caption]:
+    return [c for c in listener.captions if c.attributes["lk.transcription_final"] == "true"]
+
+
 def _normalise(text: str) -> str:
     return jiwer.RemovePunctuation()(text.lower()).strip()
 
@@ -82,7 +86,7 @@ async def test_speech_is_captioned_for_other_participants_and_stored(
         publication = await speaker.publish_speech(speech)
 
         def heard_all() -> bool:
-            said = " ".join(c.text for c in listener.captions)
+            said = " ".join(c.text for c in _finals(listener))
             return len(said.split()) >= len(SENTENCE.split()) * 0.8
 
         await eventually(heard_all, within=30, what="captions of the whole sentence")
@@ -91,14 +95,19 @@ async def test_speech_is_captioned_for_other_participants_and_stored(
         await speaker.aclose()
         await listener.aclose()
 
-    heard = " ".join(c.text for c in listener.captions)
+    finals = _finals(listener)
+    heard = " ".join(c.text for c in finals)
     error_rate = jiwer.wer(_normalise(SENTENCE), _normalise(heard))
     assert error_rate <= MAX_WORD_ERROR_RATE, f"WER {error_rate:.2f}: heard {heard!r}"
     for caption in listener.captions:
         assert caption.sender == "speaker"  # clients attribute the caption to the speaker
         assert caption.attributes["lk.transcribed_track_id"] == publication.sid
-        assert caption.attributes["lk.transcription_final"] == "true"
         assert caption.attributes["lk.segment_id"]
+    # While the speaker is still talking, interim text of the same segment comes first.
+    interims = [c for c in listener.captions if c.attributes["lk.transcription_final"] == "false"]
+    assert interims, "no interim captions while speaking"
+    final_ids = {c.attributes["lk.segment_id"] for c in finals}
+    assert {c.attributes["lk.segment_id"] for c in interims} <= final_ids
 
     db = await Database.open(stack.db_path, run_migrations=False)
     try:
@@ -107,7 +116,7 @@ async def test_speech_is_captioned_for_other_participants_and_stored(
         )
     finally:
         await db.aclose()
-    assert [s["text"] for s in stored] == [c.text for c in listener.captions]
+    assert [s["text"] for s in stored] == [c.text for c in finals]
     assert {s["speaker_identity"] for s in stored} == {"speaker"}
     assert all(s["started_at"] < s["ended_at"] for s in stored)
 

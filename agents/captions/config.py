@@ -11,6 +11,7 @@ from colearn.config import ConfigError, env, env_int
 @dataclass(frozen=True)
 class CaptionConfig:
     enabled: bool
+    interim: bool
     engine: str
     model: str
     language: str
@@ -23,6 +24,9 @@ class CaptionConfig:
         switch = env("COLEARN_CAPTIONS", environ).lower()
         if switch not in ("on", "off"):
             raise ConfigError(f"COLEARN_CAPTIONS must be on or off, got {switch!r}")
+        interim = env("COLEARN_CAPTION_INTERIM", environ).lower()
+        if interim not in ("on", "off"):
+            raise ConfigError(f"COLEARN_CAPTION_INTERIM must be on or off, got {interim!r}")
         engine = env("COLEARN_WHISPER_ENGINE", environ)
         if engine not in ENGINES:
             raise ConfigError(
@@ -42,6 +46,7 @@ class CaptionConfig:
             )
         return cls(
             enabled=switch == "on",
+            interim=interim == "on",
             engine=engine,
             model=env("COLEARN_WHISPER_MODEL", environ),
             language=env("COLEARN_WHISPER_LANGUAGE", environ),

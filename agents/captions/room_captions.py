@@ -134,7 +134,15 @@ class RoomCaptions:
         forwarding = asyncio.create_task(forward(), name=f"captions-audio-{track_sid}")
         try:
             async for event in speech:
-                if event.type == stt.SpeechEventType.FINAL_TRANSCRIPT and event.alternatives:
+                if event.type == stt.SpeechEventType.INTERIM_TRANSCRIPT and event.alternatives:
+                    await self._send(
+                        event.request_id,
+                        event.alternatives[0].text.strip(),
+                        track_sid,
+                        speaker,
+                        final=False,
+                    )
+                elif event.type == stt.SpeechEventType.FINAL_TRANSCRIPT and event.alternatives:
                     await self._publish(event, track_sid, speaker)
         finally:
             forwarding.cancel()
@@ -156,7 +164,7 @@ class RoomCaptions:
             else datetime.now(UTC)
         )
         segment = Segment(
-            segment_id=f"SG_{uuid.uuid4().hex[:16]}",
+            segment_id=event.request_id or f"SG_{uuid.uuid4().hex[:16]}",
             speaker_identity=speaker.identity,
             speaker_name=speaker.name,
             track_sid=track_sid,
@@ -164,13 +172,28 @@ class RoomCaptions:
             started_at=ended - timedelta(seconds=data.end_time - data.start_time),
             ended_at=ended,
         )
+        await self._send(segment.segment_id, text, track_sid, speaker, final=True)
+        await add_segment(self._db, self._room.name, self._occurrence_id, segment)
+        log.debug("caption stored in %s for %s", self._room.name, speaker.identity)
+
+    async def _send(
+        self,
+        segment_id: str,
+        text: str,
+        track_sid: str,
+        speaker: rtc.RemoteParticipant,
+        *,
+        final: bool,
+    ) -> None:
+        if not text:
+            return
         try:
             writer = await self._room.local_participant.stream_text(
                 topic=TRANSCRIPTION_TOPIC,
                 sender_identity=speaker.identity,
                 attributes={
-                    ATTRIBUTE_TRANSCRIPTION_FINAL: "true",
-                    ATTRIBUTE_TRANSCRIPTION_SEGMENT_ID: segment.segment_id,
+                    ATTRIBUTE_TRANSCRIPTION_FINAL: "true" if final else "false",
+                    ATTRIBUTE_TRANSCRIPTION_SEGMENT_ID: segment_id,
                     ATTRIBUTE_TRANSCRIPTION_TRACK_ID: track_sid,
                 },
             )
@@ -183,20 +206,18 @@ class RoomCaptions:
                     track_sid=track_sid,
                     segments=[
                         rtc.TranscriptionSegment(
-                            id=segment.segment_id,
+                            id=segment_id,
                             text=text,
                             start_time=0,
                             end_time=0,
                             language=self._service.config.language,
-                            final=True,
+                            final=final,
                         )
                     ],
                 )
             )
         except Exception:
             log.exception("could not publish a caption in %s", self._room.name)
-        await add_segment(self._db, self._room.name, self._occurrence_id, segment)
-        log.debug("caption stored in %s for %s", self._room.name, speaker.identity)
 
 
 def _is_microphone(publication: rtc.TrackPublication) -> bool:

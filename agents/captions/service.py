@@ -15,6 +15,7 @@ from livekit.plugins import silero
 
 from agents.captions import engines
 from agents.captions.config import CaptionConfig
+from agents.captions.utterance_stt import UtteranceSTT
 from agents.captions.whisper_stt import WhisperSTT
 
 log = logging.getLogger("colearn.agent.captions")
@@ -47,4 +48,6 @@ class CaptionService:
 
     def utterance_stt(self) -> stt.STT:
         """A streaming STT for one speaker: the VAD cuts utterances, Whisper transcribes them."""
-        return stt.StreamAdapter(stt=self.whisper, vad=self.vad)
+        return UtteranceSTT(
+            whisper=self.whisper, vad_model=self.vad, interim=self.config.interim
+        )

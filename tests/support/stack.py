@@ -58,7 +58,9 @@ class RunningStack:
         livekit_server.wait_ready(self.livekit, self.settings)
         return self.livekit
 
-    def start_agent(self, timeout: float = 60.0) -> Service:
+    def start_agent(
+        self, timeout: float = 60.0, extra_env: dict[str, str] | None = None
+    ) -> Service:
         """Start a worker and wait until livekit-server has registered it.
 
         The server dispatches the agent once, when a room is created, and only to a worker
@@ -69,7 +71,7 @@ class RunningStack:
             f"agent-{self._agent_starts}",
             [sys.executable, "-m", "agents"],
             log_path=self.log_dir / f"agent-{self._agent_starts}.log",
-            env=self.env(),
+            env={**self.env(), **(extra_env or {})},
             cwd=ROOT,
         )
         agent.start()
