@@ -11,7 +11,11 @@ from api import (
     accounts,
     auth,
     bookings,
+    guests,
     health,
+    invitations,
+    mail_settings,
+    mailing,
     occurrences,
     openapi,
     realtime,
@@ -56,7 +60,7 @@ async def _end_streams(app: web.Application) -> None:
 def create_app(config: ApiConfig) -> web.Application:
     app = web.Application(middlewares=[error_middleware], client_max_size=MAX_BODY_BYTES)
     app[CONFIG] = config
-    app.cleanup_ctx.extend([_database, _http_client, _event_hub])
+    app.cleanup_ctx.extend([_database, _http_client, _event_hub, mailing.background])
     app.on_shutdown.append(_end_streams)
     health.setup(app)
     auth.setup(app)
@@ -68,5 +72,9 @@ def create_app(config: ApiConfig) -> web.Application:
     realtime.setup(app)
     webhooks.setup(app)
     transcripts.setup(app)
+    invitations.setup(app)
+    guests.setup(app)
+    mail_settings.setup(app)
+    mailing.setup(app)
     openapi.setup(app)
     return app

@@ -8,6 +8,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from colearn.config import ConfigError, LiveKitConfig, db_path, env, env_bool, env_int
+from mail.config import MailConfig
+
+NO_SMTP = MailConfig()
 
 
 def utc_now() -> datetime:
@@ -33,6 +36,8 @@ class ApiConfig:
     cookie_secure: bool = False
     # How often events written by other processes (the agent) are looked for.
     events_poll: timedelta = timedelta(milliseconds=50)
+    # SMTP and the links in mails; by default no SMTP server: mails wait in the outbox.
+    mail: MailConfig = NO_SMTP
     # Every "now" of the API comes from here, so tests can set the time.
     clock: Callable[[], datetime] = field(default=utc_now, compare=False, repr=False)
 
@@ -47,4 +52,5 @@ class ApiConfig:
             auth_token_ttl=timedelta(hours=_at_least("COLEARN_AUTH_TOKEN_TTL_HOURS", environ, 1)),
             cookie_secure=env_bool("COLEARN_COOKIE_SECURE", environ),
             events_poll=timedelta(milliseconds=_at_least("COLEARN_EVENTS_POLL_MS", environ, 1)),
+            mail=MailConfig.from_env(environ),
         )

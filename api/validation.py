@@ -148,6 +148,17 @@ class Fields:
             raise invalid(f"{name} must be an ISO-8601 time with a UTC offset, e.g. {EXAMPLE_TIME}")
         return parse_instant(name, value)
 
+    def array(self, name: str, *, max_items: int) -> list[Any]:
+        """A JSON array (empty if absent); its items are the caller's to check."""
+        value = self._raw(name, False)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            raise invalid(f"{name} must be a JSON array")
+        if len(value) > max_items:
+            raise invalid(f"{name} must have at most {max_items} items, got {len(value)}")
+        return value
+
     def nested(self, name: str, *, required: bool = False) -> Fields | None:
         value = self._raw(name, required)
         if value is None:

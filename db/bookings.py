@@ -14,7 +14,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
-from db import occurrences
+from db import occurrences, outbox, seat_holds
 from db.events import record_event
 from db.occurrences import Occurrence
 from db.rows import Source, run
@@ -176,9 +176,17 @@ def _tell(conn: sqlite3.Connection, kind: str, booking: Booking) -> None:
 
 
 def book(
-    conn: sqlite3.Connection, occurrence_id: int, user_id: int, now: datetime, waitlist: bool
+    conn: sqlite3.Connection,
+    occurrence_id: int,
+    user_id: int,
+    now: datetime,
+    waitlist: bool,
+    mail: bool = True,
 ) -> Outcome:
-    """A seat (or, if full and ``waitlist``, a waitlist place)."""
+    """A seat (or, if full and ``waitlist``, a waitlist place); a new seat is confirmed by
+    mail unless ``mail`` is False (a series booking sends one mail for all)."""
+    if seat_holds.lapse(conn, now, occurrence_id):  # a lapsed invitation hold frees its seat
+        promote(conn, occurrence_id, now)
     row = conn.execute(
         "SELECT status, ends_at, capacity, seats_booked FROM occurrences WHERE id = ?",
         (occurrence_id,),
@@ -232,6 +240,15 @@ def book(
         assert loaded is not None
         made = loaded
     _tell(conn, "booking.booked" if free else "booking.waitlisted", made)
+    if free and mail:
+        outbox.enqueue(
+            conn,
+            outbox.BOOKING_CONFIRMED,
+            now=now,
+            user_id=user_id,
+            occurrence_id=occurrence_id,
+            payload={"booking_id": made.id},
+        )
     return Outcome(made, True, announce_seats(conn, occurrence_id))
 
 
@@ -252,7 +269,12 @@ def book_series(
     ).fetchall()
     if not rows:
         raise NothingToBook(session_id)
-    return [book(conn, row[0], user_id, now, True) for row in rows]
+    made = [book(conn, row[0], user_id, now, True, mail=False) for row in rows]
+    if any(outcome.changed for outcome in made):  # one mail, one calendar entry: the series
+        outbox.enqueue(
+            conn, outbox.BOOKING_CONFIRMED, now=now, user_id=user_id, session_id=session_id
+        )
+    return made
 
 
 def promote(conn: sqlite3.Connection, occurrence_id: int, now: datetime) -> list[Booking]:
@@ -275,6 +297,14 @@ def promote(conn: sqlite3.Connection, occurrence_id: int, now: datetime) -> list
         made = load(conn, row[0])
         assert made is not None
         _tell(conn, "booking.promoted", made)
+        outbox.enqueue(
+            conn,
+            outbox.WAITLIST_PROMOTED,
+            now=now,
+            user_id=made.user_id,
+            occurrence_id=occurrence_id,
+            payload={"booking_id": made.id},
+        )
         promoted.append(made)
 
 
@@ -295,6 +325,14 @@ def cancel(conn: sqlite3.Connection, booking_id: int, now: datetime, reason: str
     done = load(conn, booking_id)
     assert done is not None
     _tell(conn, "booking.cancelled", done)
+    outbox.enqueue(
+        conn,
+        outbox.BOOKING_CANCELLED,
+        now=now,
+        user_id=done.user_id,
+        occurrence_id=done.occurrence_id,
+        payload={"booking_id": done.id, "reason": reason},
+    )
     return Outcome(done, True, announce_seats(conn, current.occurrence_id))
 
 
@@ -313,4 +351,13 @@ def release_all(conn: sqlite3.Connection, occurrence_id: int, now: datetime, rea
         released = load(conn, row[0])
         assert released is not None
         _tell(conn, "booking.cancelled", released)
+        outbox.enqueue(
+            conn,
+            outbox.OCCURRENCE_CANCELLED,
+            now=now,
+            user_id=released.user_id,
+            occurrence_id=occurrence_id,
+            payload={"booking_id": released.id, "reason": reason},
+            series_wide=reason == SESSION_CANCELLED,
+        )
     return len(rows)

@@ -13,7 +13,7 @@ from typing import Any
 
 import aiosqlite
 
-from db import bookings, occurrences
+from db import bookings, invitations, occurrences
 from db.events import append_event
 from db.rows import Source, fetchall, fetchone, run
 from db.times import from_db, to_db
@@ -162,6 +162,7 @@ async def cancel_occurrence(
     """Cancel one occurrence and release its bookings; returns how many were released."""
     await occurrences.mark_cancelled(conn, occurrence_id, now)
     released = await run(conn, bookings.release_all, occurrence_id, now, reason)
+    await run(conn, invitations.release_occurrence, occurrence_id, now, reason)
     await _announce(conn, occurrence_id, "occurrence.cancelled")
     await run(conn, bookings.announce_seats, occurrence_id)
     return released

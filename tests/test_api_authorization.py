@@ -9,9 +9,10 @@ from datetime import datetime
 from typing import Any
 
 from api.openapi import document
-from tests.support.api_client import Actor, Api
+from tests.support.api_client import PASSWORD, Actor, Api
 
 ANON, OTHER_P, OTHER_F, PARTICIPANT, FACILITATOR = range(5)
+INVITEE = "matrix-invitee@example.org"  # an account invited to a whole series
 ORDER = ("anonymous", "other participant", "other facilitator", "participant", "facilitator")
 
 
@@ -28,6 +29,9 @@ class World:
     open_session: int  # where anyone may book
     open_occurrence: int
     booking: int  # the participant's booking on ``occurrence``
+    invitation: int  # the participant's invitation to ``occurrence`` (accepted by the matrix)
+    declinable: int  # the participant's invitation to ``open_occurrence``
+    spare_invitation: int  # a guest's invitation to ``occurrence``, for withdrawing
 
 
 @dataclass
@@ -100,6 +104,40 @@ ROWS = [
     ),
     Row("POST", lambda w: "/livekit/webhook", (401, 401, 401, 401, 401), {}),
     Row("DELETE", lambda w: f"/api/bookings/{w.booking}", (401, 403, 403, 200, 403)),
+    Row(
+        "POST",
+        lambda w: f"/api/occurrences/{w.occurrence}/invitations",
+        (401, 403, 403, 403, 201),
+        {"emails": ["matrix-guest@example.org"]},
+    ),
+    Row(
+        "POST",
+        lambda w: f"/api/sessions/{w.session}/invitations",
+        (401, 403, 403, 403, 201),
+        {"emails": [INVITEE]},
+    ),
+    Row("GET", lambda w: f"/api/sessions/{w.session}/invitations", (401, 403, 403, 403, 200)),
+    Row("GET", lambda w: "/api/invitations", (401, 200, 200, 200, 200)),
+    Row("GET", lambda w: "/api/invitations/candidates", (401, 403, 200, 403, 200)),
+    Row("POST", lambda w: f"/api/invitations/{w.invitation}/accept", (401, 403, 403, 200, 403)),
+    Row("POST", lambda w: f"/api/invitations/{w.declinable}/decline", (401, 403, 403, 200, 403)),
+    Row("DELETE", lambda w: f"/api/invitations/{w.spare_invitation}", (401, 403, 403, 403, 200)),
+    Row("POST", lambda w: "/api/guest/invitation", (404,) * 5, {"token": "not-a-link"}),
+    Row(
+        "POST",
+        lambda w: "/api/guest/accept",
+        (404,) * 5,
+        {"token": "not-a-link", "display_name": "Gus"},
+    ),
+    Row("POST", lambda w: "/api/guest/token", (404,) * 5, {"token": "not-a-link"}),
+    Row(
+        "POST",
+        lambda w: "/api/guest/account",
+        (404,) * 5,
+        {"token": "not-a-link", "password": "a guest's own password"},
+    ),
+    Row("GET", lambda w: "/api/me/mail", (401, 200, 200, 200, 200)),
+    Row("PUT", lambda w: "/api/me/mail", (401, 200, 200, 200, 200), {"reminders": True}),
     Row("POST", lambda w: "/api/auth/sign-out", (401, 204, 204, 204, 204)),
 ]
 PUBLIC_WITHOUT_ACTOR = {
@@ -120,6 +158,23 @@ async def _world(api: Api) -> World:
     open_ = await api.create_session(facilitator, capacity=5)
     occurrence = main["occurrences"][0]["id"]
     booked = await api.call("POST", f"/api/occurrences/{occurrence}/bookings", as_=participant)
+    invited = await api.call(
+        "POST",
+        f"/api/occurrences/{occurrence}/invitations",
+        as_=facilitator,
+        json={"emails": [participant.email, "matrix-spare@example.org"]},
+    )
+    declinable = await api.call(
+        "POST",
+        f"/api/occurrences/{open_['occurrences'][0]['id']}/invitations",
+        as_=facilitator,
+        json={"emails": [participant.email]},
+    )
+    await api.call(
+        "POST",
+        "/api/accounts",
+        json={"email": INVITEE, "password": PASSWORD, "display_name": "Ivy"},
+    )
     return World(
         facilitator=facilitator,
         other_facilitator=other_facilitator,
@@ -132,6 +187,9 @@ async def _world(api: Api) -> World:
         open_session=open_["id"],
         open_occurrence=open_["occurrences"][0]["id"],
         booking=booked.body["id"],
+        invitation=invited.body["items"][0]["id"],
+        declinable=declinable.body["items"][0]["id"],
+        spare_invitation=invited.body["items"][1]["id"],
     )
 
 
@@ -171,8 +229,13 @@ def test_the_matrix_covers_every_documented_operation() -> None:
         "/api/occurrences/{id}/transcript",
         "/api/occurrences/{id}/transcript.vtt",
         "/api/sessions/{id}/captions",
+        "/api/occurrences/{id}/invitations",
+        "/api/sessions/{id}/invitations",
+        "/api/invitations/{id}",
+        "/api/invitations/{id}/accept",
+        "/api/invitations/{id}/decline",
     }
-    sample = World(*([None] * 4), *([0] * 7))  # type: ignore[arg-type]
+    sample = World(*([None] * 4), *([0] * 10))  # type: ignore[arg-type]
     covered = set()
     for row in ROWS:
         path = row.path(sample)

@@ -14,9 +14,10 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from api.app import create_app
 from api.auth import new_token, token_hash
-from api.config import ApiConfig
+from api.config import NO_SMTP, ApiConfig
 from colearn.config import LiveKitConfig
 from db import Database, accounts
+from mail.config import MailConfig
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 PASSWORD = "correct horse battery staple"
@@ -132,10 +133,16 @@ class Api:
 
 @asynccontextmanager
 async def running_api(
-    db_path: Path, *, livekit: LiveKitConfig = OFFLINE_LIVEKIT, clock: Clock | None = None
+    db_path: Path,
+    *,
+    livekit: LiveKitConfig = OFFLINE_LIVEKIT,
+    clock: Clock | None = None,
+    mail: MailConfig = NO_SMTP,
 ) -> AsyncIterator[Api]:
     clock = clock or Clock()
-    config = ApiConfig(db_path=db_path, host="127.0.0.1", port=0, livekit=livekit, clock=clock)
+    config = ApiConfig(
+        db_path=db_path, host="127.0.0.1", port=0, livekit=livekit, clock=clock, mail=mail
+    )
     client = TestClient(TestServer(create_app(config)))
     await client.start_server()
     try:

@@ -1,0 +1,182 @@
+"""Guests: the personal link of a guest invitation, used without an account.
+
+The link is ``{COLEARN_PUBLIC_URL}/guest#{token}``: the token sits in the fragment, which
+browsers never send to a server, so it stays out of access logs and Referer headers; the
+page sends it in the body of these POSTs. Only its SHA-256 is stored. A link works from
+the invitation until its occurrence ends, unless the facilitator withdraws it; a guest
+who makes an account with it may do so for ``ACCOUNT_GRACE`` after the end, to keep their
+chat and vocabulary.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from aiohttp import web
+
+from api import passwords, views
+from api.auth import token_hash
+from api.bookings import _refused as refused_error
+from api.errors import ApiError
+from api.invitations import show
+from api.keys import CONFIG, DB
+from api.lookup import occurrence_or_404
+from api.room_access import MIN_TTL, _check_window
+from api.room_tokens import GUEST, room_token
+from api.validation import Fields, invalid, json_body
+from db import accounts, bookings, guests, invitations, occurrences
+from db.invitations import ACCEPTED, REVOKED, Invitation
+from db.occurrences import Occurrence
+from db.rows import run
+
+ACCOUNT_GRACE = timedelta(days=7)
+MAX_TOKEN = 100
+
+
+async def _invitation(
+    request: web.Request, body: Fields, *, after_end: timedelta = timedelta(0)
+) -> tuple[Invitation, Occurrence]:
+    """The guest invitation the body's token opens, or the error page's reason."""
+    token = body.text("token", required=True, max_length=MAX_TOKEN) or ""
+    found = await invitations.by_token_hash(request.app[DB], token_hash(token))
+    if found is None or found.occurrence_id is None:
+        raise ApiError(
+            404,
+            "invitation_unknown",
+            "This invitation link is not valid. Open the whole link from your invitation mail, "
+            "or ask whoever invited you for a new one.",
+        )
+    occurrence = await occurrence_or_404(request, found.occurrence_id)
+    if found.status == REVOKED:
+        raise ApiError(
+            410,
+            "invitation_revoked",
+            f"{occurrence.facilitator_name} withdrew this invitation; the link no longer works.",
+        )
+    if occurrence.status != occurrences.SCHEDULED:
+        raise ApiError(410, "occurrence_cancelled", f"{occurrence.title} was cancelled.")
+    if occurrence.ends_at + after_end <= request.app[CONFIG].clock():
+        raise ApiError(
+            410,
+            "invitation_expired",
+            f"This invitation expired when {occurrence.title} ended at "
+            f"{views.local(occurrence.ends_at, occurrence.timezone)}.",
+        )
+    return found, occurrence
+
+
+async def _answer(request: web.Request, found: Invitation) -> web.Response:
+    shown = await show(request, found)
+    shown.pop("email")  # the link alone must not reveal the address it was sent to
+    shown["has_account"] = found.user_id is not None
+    return web.json_response(shown)
+
+
+def _no_account(found: Invitation) -> None:
+    if found.user_id is not None:
+        raise ApiError(
+            409,
+            "has_account",
+            "You made an account with this invitation: sign in to join as yourself.",
+        )
+
+
+async def lookup(request: web.Request) -> web.Response:
+    body = await json_body(request)
+    found, _ = await _invitation(request, body)
+    body.done()
+    return await _answer(request, found)
+
+
+async def accept(request: web.Request) -> web.Response:
+    body = await json_body(request)
+    found, occurrence = await _invitation(request, body)
+    name = body.text("display_name", required=True, max_length=passwords.MAX_NAME) or ""
+    token = body.text("token", max_length=MAX_TOKEN) or ""
+    body.done()
+    _no_account(found)
+    now = request.app[CONFIG].clock()
+    try:
+        done = await request.app[DB].write(guests.accept_guest, found.id, name, token, now)
+    except bookings.OccurrenceFull as exc:
+        raise ApiError(
+            409,
+            "occurrence_full",
+            f"{occurrence.title} is full: {exc.booked} of {exc.capacity} seats are taken. "
+            f"Ask {occurrence.facilitator_name} to make room.",
+        ) from None
+    except bookings.Refused as exc:
+        raise refused_error(exc, occurrence.id) from None
+    return await _answer(request, done)
+
+
+async def token(request: web.Request) -> web.Response:
+    body = await json_body(request)
+    found, occurrence = await _invitation(request, body)
+    body.done()
+    _no_account(found)
+    if found.status != ACCEPTED or not found.display_name:
+        raise ApiError(409, "name_first", "Enter your name first (POST /api/guest/accept).")
+    config = request.app[CONFIG]
+    now = config.clock()
+    _check_window(occurrence, now, config.join_window)
+    ttl = max(occurrence.ends_at - now, MIN_TTL)
+    identity = guests.identity(found.id)
+    jwt = room_token(
+        config.livekit,
+        room=occurrence.room_name,
+        identity=identity,
+        name=found.display_name,
+        role=GUEST,
+        ttl=ttl,
+    )
+    return web.json_response(
+        {
+            "token": jwt,
+            "url": config.livekit.url,
+            "room": occurrence.room_name,
+            "identity": identity,
+            "role": GUEST,
+            "expires_at": views.instant(now + ttl),
+        }
+    )
+
+
+async def make_account(request: web.Request) -> web.Response:
+    body = await json_body(request)
+    found, _ = await _invitation(request, body, after_end=ACCOUNT_GRACE)
+    password = body.secret("password", max_length=passwords.MAX_PASSWORD)
+    name = body.text("display_name", max_length=passwords.MAX_NAME) or found.display_name or ""
+    body.done()
+    _no_account(found)
+    if not name:
+        raise invalid("display_name is required")
+    problem = passwords.password_problem(password, found.email)
+    if problem:
+        raise invalid(problem)
+    password_hash = await passwords.hash_password(password)
+    now = request.app[CONFIG].clock()
+    try:
+        async with request.app[DB].transaction() as conn:
+            user = await accounts.create_user(
+                conn,
+                email=found.email,
+                display_name=name,
+                role=accounts.PARTICIPANT,
+                password_hash=password_hash,
+            )
+            await run(conn, guests.adopt, found.id, user.id, now)
+    except accounts.EmailTaken:
+        raise ApiError(
+            409,
+            "email_taken",
+            "There is already an account with the address this invitation was sent to: sign in.",
+        ) from None
+    return web.json_response(views.user(user), status=201)
+
+
+def setup(app: web.Application) -> None:
+    app.router.add_post("/api/guest/invitation", lookup)
+    app.router.add_post("/api/guest/accept", accept)
+    app.router.add_post("/api/guest/token", token)
+    app.router.add_post("/api/guest/account", make_account)

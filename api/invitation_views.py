@@ -1,0 +1,44 @@
+"""The JSON form of invitations, for the facilitator, the invitee and the guest."""
+
+from __future__ import annotations
+
+from api import views
+from db.invitations import Invitation, PastParticipant
+from db.occurrences import Occurrence
+from db.times import from_db
+
+Seat = tuple[int, str, str | None]  # occurrence_id, kind, held_until
+
+
+def invitation(
+    found: Invitation, seats: list[Seat], occurrence: Occurrence | None
+) -> dict[str, object]:
+    """``occurrence``: the one invited to, or the next of the series (None if none is left)."""
+    return {
+        "id": found.id,
+        "session_id": found.session_id,
+        "occurrence_id": found.occurrence_id,
+        "series": found.occurrence_id is None,
+        "kind": found.kind,
+        "status": found.status,
+        "email": found.email,
+        "display_name": found.display_name,
+        "held_seats": [
+            {"occurrence_id": o, "until": views.instant(from_db(until))}
+            for o, kind, until in seats
+            if kind == "hold" and until
+        ],
+        "guest_seat": any(kind == "guest" for _, kind, _ in seats),
+        "occurrence": views.occurrence(occurrence) if occurrence else None,
+        "created_at": views.instant(found.created_at),
+        "updated_at": views.instant(found.updated_at),
+    }
+
+
+def past_participant(person: PastParticipant) -> dict[str, object]:
+    return {
+        "user_id": person.user_id,
+        "display_name": person.display_name,
+        "last_met": views.instant(person.last_met),
+        "meetings": person.meetings,
+    }

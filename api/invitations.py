@@ -1,0 +1,259 @@
+"""Invitations: a facilitator invites members (by email or from past participants) and
+guests (by email) to an occurrence or a whole series; invitees answer from their dashboard.
+
+A request invites everyone it names or, if one of them cannot be invited, nobody. Inviting
+the same address to the same thing again changes nothing. Facilitators may send
+``PER_HOUR`` invitations an hour.
+"""
+
+from __future__ import annotations
+
+import math
+import sqlite3
+from datetime import datetime, timedelta
+
+from aiohttp import web
+
+from api import invitation_views, passwords, views
+from api.auth import new_token, require_role, require_user, token_hash
+from api.bookings import _refused as refused_error
+from api.errors import ApiError
+from api.keys import CONFIG, DB
+from api.lookup import occurrence_or_404, owner_of, path_id, session_or_404
+from api.validation import Fields, invalid, json_body
+from db import accounts, bookings, invitations, occurrences
+from db.accounts import FACILITATOR, PARTICIPANT, User
+from db.invitations import Invitation, NewInvitation
+from db.sessions import Session
+
+MAX_PER_REQUEST = 50
+PER_HOUR = 200
+MIN_HOLD, MAX_HOLD = 5, 7 * 24 * 60  # minutes
+
+
+async def show(request: web.Request, found: Invitation) -> dict[str, object]:
+    db = request.app[DB]
+    if found.occurrence_id is not None:
+        occurrence = await occurrence_or_404(request, found.occurrence_id)
+    else:
+        now = request.app[CONFIG].clock()
+        coming = [
+            o
+            for o in await occurrences.of_session(db, found.session_id)
+            if o.status == occurrences.SCHEDULED and o.ends_at > now
+        ]
+        occurrence = coming[0] if coming else None
+    seats = await invitations.seats(db, found.id)
+    return invitation_views.invitation(found, seats, occurrence)
+
+
+async def _people(
+    request: web.Request, body: Fields, facilitator: User, series: bool
+) -> list[tuple[str, User | None]]:
+    """Whom the request names: (email, their account or None for a guest), once each."""
+    db = request.app[DB]
+    named: dict[str, User | None] = {}
+    for index, raw in enumerate(body.array("emails", max_items=MAX_PER_REQUEST)):
+        if not isinstance(raw, str):
+            raise invalid(f"emails[{index}] must be text")
+        email = passwords.normalise_email(raw)
+        problem = passwords.email_problem(email)
+        if problem:
+            raise invalid(f"emails[{index}] {raw!r} is not valid: {problem}")
+        found = await accounts.credentials(db, email)
+        named[email] = found[0] if found else None
+    ids = body.array("user_ids", max_items=MAX_PER_REQUEST)
+    if ids:
+        now = request.app[CONFIG].clock()
+        known = {p.user_id for p in await invitations.past_participants(db, facilitator.id, now)}
+        for index, raw in enumerate(ids):
+            if not isinstance(raw, int) or isinstance(raw, bool) or raw not in known:
+                raise invalid(
+                    f"user_ids[{index}] must be one of your past participants "
+                    "(GET /api/invitations/candidates)"
+                )
+            user = await accounts.user_by_id(db, raw)
+            assert user is not None
+            named[user.email] = user
+    if not named:
+        raise invalid("name whom to invite: emails, user_ids, or both")
+    if len(named) > MAX_PER_REQUEST:
+        raise invalid(f"at most {MAX_PER_REQUEST} people can be invited at once")
+    for email, user in named.items():
+        if user is not None and user.role != PARTICIPANT:
+            raise ApiError(
+                409,
+                "not_a_participant",
+                f"{email} is a facilitator's account; only participants and guests are invited.",
+            )
+        if user is None and series:
+            raise ApiError(
+                409,
+                "guest_needs_occurrence",
+                f"{email} has no account: guests are invited to one occurrence at a time "
+                "(POST /api/occurrences/{id}/invitations).",
+            )
+    return list(named.items())
+
+
+async def _check_rate(request: web.Request, facilitator: User, count: int, now: datetime) -> None:
+    sent = await invitations.sent_since(request.app[DB], facilitator.id, now - timedelta(hours=1))
+    over = len(sent) + count - PER_HOUR
+    if over > 0:
+        frees = (
+            sent[over - 1] + timedelta(hours=1) if over <= len(sent) else now + timedelta(hours=1)
+        )
+        seconds = max(1, math.ceil((frees - now).total_seconds()))
+        raise ApiError(
+            429,
+            "too_many_invitations",
+            f"You can send {PER_HOUR} invitations an hour and have sent {len(sent)}; "
+            f"try again in {seconds} seconds.",
+            headers={"Retry-After": str(seconds)},
+        )
+
+
+def _invite_all(
+    conn: sqlite3.Connection, wanted: list[NewInvitation], now: datetime
+) -> list[tuple[Invitation, bool]]:
+    return [invitations.invite(conn, new, now) for new in wanted]
+
+
+async def _invite(
+    request: web.Request, session: Session, occurrence_id: int | None
+) -> web.Response:
+    facilitator = await owner_of(request, session.facilitator_id, "invite people")
+    body = await json_body(request)
+    people = await _people(request, body, facilitator, series=occurrence_id is None)
+    minutes = body.integer("hold_minutes", minimum=MIN_HOLD, maximum=MAX_HOLD)
+    body.done()
+    now = request.app[CONFIG].clock()
+    await _check_rate(request, facilitator, len(people), now)
+    wanted = []
+    for email, user in people:
+        token = None if user is not None else new_token()
+        wanted.append(
+            NewInvitation(
+                session_id=session.id,
+                occurrence_id=occurrence_id,
+                invited_by=facilitator.id,
+                email=email,
+                user_id=user.id if user else None,
+                token_hash=token_hash(token) if token else None,
+                token=token,
+                hold=timedelta(minutes=minutes) if minutes else None,
+            )
+        )
+    try:
+        made = await request.app[DB].write(_invite_all, wanted, now)
+    except bookings.Refused as exc:
+        raise refused_error(exc, occurrence_id or 0) from None
+    items = [await show(request, found) for found, _ in made]
+    for item, (_, created) in zip(items, made, strict=True):
+        item["created"] = created
+    status = 201 if any(created for _, created in made) else 200
+    return web.json_response({"items": items}, status=status)
+
+
+async def invite_to_occurrence(request: web.Request) -> web.Response:
+    occurrence = await occurrence_or_404(request, path_id(request))
+    session = await session_or_404(request, occurrence.session_id)
+    return await _invite(request, session, occurrence.id)
+
+
+async def invite_to_series(request: web.Request) -> web.Response:
+    session = await session_or_404(request, path_id(request))
+    return await _invite(request, session, None)
+
+
+async def of_session(request: web.Request) -> web.Response:
+    session = await session_or_404(request, path_id(request))
+    await owner_of(request, session.facilitator_id, "see its invitations")
+    found = await invitations.of_session(request.app[DB], session.id)
+    return web.json_response({"items": [await show(request, i) for i in found]})
+
+
+async def candidates(request: web.Request) -> web.Response:
+    user = await require_role(request, FACILITATOR, "invite past participants")
+    now = request.app[CONFIG].clock()
+    people = await invitations.past_participants(request.app[DB], user.id, now)
+    return web.json_response({"items": [invitation_views.past_participant(p) for p in people]})
+
+
+async def _found(request: web.Request) -> Invitation:
+    invitation_id = path_id(request)
+    found = await invitations.invitation(request.app[DB], invitation_id)
+    if found is None:
+        raise ApiError(404, "not_found", f"There is no invitation {invitation_id}.")
+    return found
+
+
+async def revoke(request: web.Request) -> web.Response:
+    found = await _found(request)
+    session = await session_or_404(request, found.session_id)
+    await owner_of(request, session.facilitator_id, "withdraw its invitations")
+    try:
+        done = await request.app[DB].write(
+            invitations.revoke, found.id, request.app[CONFIG].clock()
+        )
+    except invitations.NotOpen:
+        raise ApiError(
+            409,
+            "invitation_accepted",
+            "This member accepted the invitation; the booking is theirs to cancel.",
+        ) from None
+    return web.json_response(await show(request, done))
+
+
+async def mine(request: web.Request) -> web.Response:
+    user = await require_user(request)
+    found = await invitations.of_user(request.app[DB], user.id)
+    return web.json_response({"items": [await show(request, i) for i in found]})
+
+
+async def _own(request: web.Request) -> Invitation:
+    user = await require_user(request)
+    found = await _found(request)
+    if found.user_id != user.id:
+        raise ApiError(403, "not_yours", "You can only answer your own invitations.")
+    return found
+
+
+def _not_open(exc: invitations.NotOpen) -> ApiError:
+    return ApiError(409, f"invitation_{exc.status}", f"This invitation was {exc.status}.")
+
+
+async def accept(request: web.Request) -> web.Response:
+    found = await _own(request)
+    now = request.app[CONFIG].clock()
+    try:
+        done, made = await request.app[DB].write(invitations.accept_member, found.id, now)
+    except invitations.NotOpen as exc:
+        raise _not_open(exc) from None
+    except bookings.Refused as exc:
+        raise refused_error(exc, found.occurrence_id or 0) from None
+    shown = await show(request, done)
+    shown["bookings"] = [views.booking(o.booking) for o in made]
+    return web.json_response(shown)
+
+
+async def decline(request: web.Request) -> web.Response:
+    found = await _own(request)
+    try:
+        done = await request.app[DB].write(
+            invitations.decline, found.id, request.app[CONFIG].clock()
+        )
+    except invitations.NotOpen as exc:
+        raise _not_open(exc) from None
+    return web.json_response(await show(request, done))
+
+
+def setup(app: web.Application) -> None:
+    app.router.add_post(r"/api/occurrences/{id:\d+}/invitations", invite_to_occurrence)
+    app.router.add_post(r"/api/sessions/{id:\d+}/invitations", invite_to_series)
+    app.router.add_get(r"/api/sessions/{id:\d+}/invitations", of_session)
+    app.router.add_get("/api/invitations", mine)
+    app.router.add_get("/api/invitations/candidates", candidates)
+    app.router.add_delete(r"/api/invitations/{id:\d+}", revoke)
+    app.router.add_post(r"/api/invitations/{id:\d+}/accept", accept)
+    app.router.add_post(r"/api/invitations/{id:\d+}/decline", decline)

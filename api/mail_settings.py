@@ -1,0 +1,46 @@
+"""``/api/me/mail``: a person's mail settings. Reminders can be turned off; invitations,
+confirmations and cancellations cannot, as they are the record of a booking."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from api.auth import require_user
+from api.keys import CONFIG, DB
+from api.validation import invalid, json_body
+from db import mail_settings, outbox
+
+ALWAYS_SENT = [k for k in outbox.KINDS if k != outbox.REMINDER]
+
+
+async def _answer(request: web.Request, user_id: int) -> web.Response:
+    lead = request.app[CONFIG].mail.reminder_lead
+    return web.json_response(
+        {
+            "reminders": await mail_settings.reminders_on(request.app[DB], user_id),
+            "reminder_lead_minutes": int(lead.total_seconds() // 60),
+            "always_sent": ALWAYS_SENT,
+        }
+    )
+
+
+async def get_settings(request: web.Request) -> web.Response:
+    user = await require_user(request)
+    return await _answer(request, user.id)
+
+
+async def put_settings(request: web.Request) -> web.Response:
+    user = await require_user(request)
+    body = await json_body(request)
+    if not body.has("reminders"):
+        raise invalid("reminders is required: true or false")
+    on = body.boolean("reminders")
+    body.done()
+    async with request.app[DB].transaction() as conn:
+        await mail_settings.set_reminders(conn, user.id, on)
+    return await _answer(request, user.id)
+
+
+def setup(app: web.Application) -> None:
+    app.router.add_get("/api/me/mail", get_settings)
+    app.router.add_put("/api/me/mail", put_settings)

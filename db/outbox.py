@@ -1,0 +1,209 @@
+"""Mail to send, written in the same transaction as the change it tells about.
+
+``enqueue`` runs inside a unit of work (booking, cancellation, invitation): the mail exists
+exactly when the change does. It also fixes which calendar entry the mail is about, so
+calendar programs update one entry: an occurrence has its own iCalendar UID, a series has
+one for all its occurrences, and someone whose calendar holds the series (they booked the
+whole series or were invited to it) gets mails about one occurrence as that instance of the
+series (RECURRENCE-ID). SEQUENCE counts the mails this recipient got for that UID, so each
+is newer than the one before. The sending side (claim, mark) is in ``db.outbox_claims``.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from db.rows import Source, fetchall, fetchone
+from db.times import maybe_from_db, to_db
+
+# The kinds of mail, and the calendar method each carries.
+INVITATION = "invitation"
+BOOKING_CONFIRMED = "booking_confirmed"
+BOOKING_CANCELLED = "booking_cancelled"  # by the participant
+OCCURRENCE_CANCELLED = "occurrence_cancelled"  # by the facilitator (or a reschedule)
+WAITLIST_PROMOTED = "waitlist_promoted"
+REMINDER = "reminder"
+INVITATION_WITHDRAWN = "invitation_withdrawn"  # revoked by the facilitator, or declined
+KINDS = (
+    INVITATION,
+    BOOKING_CONFIRMED,
+    BOOKING_CANCELLED,
+    OCCURRENCE_CANCELLED,
+    WAITLIST_PROMOTED,
+    REMINDER,
+    INVITATION_WITHDRAWN,
+)
+CANCELS = frozenset({BOOKING_CANCELLED, OCCURRENCE_CANCELLED, INVITATION_WITHDRAWN})
+
+PENDING, SENT, FAILED = "pending", "sent", "failed"
+
+
+def series_uid(session_id: int) -> str:
+    return f"session-{session_id}"
+
+
+def occurrence_uid(occurrence_id: int) -> str:
+    return f"occurrence-{occurrence_id}"
+
+
+@dataclass(frozen=True)
+class Mail:
+    id: int
+    kind: str
+    recipient: str
+    user_id: int | None
+    payload: dict[str, Any]
+    ical_uid: str
+    ical_recurrence: datetime | None
+    ical_sequence: int
+    ical_method: str
+    status: str
+    attempts: int
+    next_attempt_at: datetime
+    message: str | None
+    message_id: str | None
+    last_error: str | None
+    created_at: datetime
+    sent_at: datetime | None
+
+
+COLUMNS = (
+    "id, kind, recipient, user_id, payload, ical_uid, ical_recurrence, ical_sequence,"
+    " ical_method, status, attempts, next_attempt_at, message, message_id, last_error,"
+    " created_at, sent_at"
+)
+
+
+def mail_from_row(row: sqlite3.Row | tuple[Any, ...]) -> Mail:
+    return Mail(
+        id=row[0],
+        kind=row[1],
+        recipient=row[2],
+        user_id=row[3],
+        payload=json.loads(row[4]),
+        ical_uid=row[5],
+        ical_recurrence=maybe_from_db(row[6]),
+        ical_sequence=row[7],
+        ical_method=row[8],
+        status=row[9],
+        attempts=row[10],
+        next_attempt_at=maybe_from_db(row[11]),  # type: ignore[arg-type]
+        message=row[12],
+        message_id=row[13],
+        last_error=row[14],
+        created_at=maybe_from_db(row[15]),  # type: ignore[arg-type]
+        sent_at=maybe_from_db(row[16]),
+    )
+
+
+def _holds_series(conn: sqlite3.Connection, recipient: str, session_id: int) -> bool:
+    """Whether the recipient's calendar has the whole series: the last mail about it
+    as a whole was a REQUEST (booked or invited), not a CANCEL."""
+    row = conn.execute(
+        "SELECT ical_method FROM outbox WHERE recipient = ? AND ical_uid = ?"
+        " AND ical_recurrence IS NULL ORDER BY id DESC LIMIT 1",
+        (recipient, series_uid(session_id)),
+    ).fetchone()
+    return row is not None and row[0] == "REQUEST"
+
+
+def _used(conn: sqlite3.Connection, dedupe_key: str) -> bool:
+    return (
+        conn.execute("SELECT 1 FROM outbox WHERE dedupe_key = ?", (dedupe_key,)).fetchone()
+        is not None
+    )
+
+
+def enqueue(
+    conn: sqlite3.Connection,
+    kind: str,
+    *,
+    now: datetime,
+    user_id: int | None = None,
+    recipient: str | None = None,
+    occurrence_id: int | None = None,
+    session_id: int | None = None,
+    payload: dict[str, Any] | None = None,
+    series_wide: bool = False,
+    dedupe_key: str | None = None,
+) -> int | None:
+    """Add a mail to the outbox inside the caller's transaction; returns its id (None if
+    ``dedupe_key`` was already used). About one occurrence, or (no ``occurrence_id``) the
+    whole series of ``session_id``; ``series_wide`` turns a cancellation of one occurrence
+    into one of the whole series for those who hold the series, once."""
+    if recipient is None:
+        found = conn.execute("SELECT email FROM users WHERE id = ?", (user_id,)).fetchone()
+        assert found is not None, f"no user {user_id}"
+        recipient = str(found[0])
+    recurrence: str | None = None
+    if occurrence_id is not None:
+        occ = conn.execute(
+            "SELECT session_id, original_starts_at, starts_at FROM occurrences WHERE id = ?",
+            (occurrence_id,),
+        ).fetchone()
+        session_id = int(occ[0])
+        whole = f"{kind}:{series_uid(session_id)}:{recipient}"
+        if series_wide and _used(conn, whole):
+            return None  # the whole series was cancelled for them in this same change
+        if _holds_series(conn, recipient, session_id):
+            uid = series_uid(session_id)
+            if series_wide:
+                dedupe_key = dedupe_key or whole
+            else:
+                recurrence = occ[1] or occ[2]
+        else:
+            uid = occurrence_uid(occurrence_id)
+    else:
+        assert session_id is not None, "a mail is about an occurrence or a series"
+        uid = series_uid(session_id)
+    sequence = conn.execute(
+        "SELECT COUNT(*) FROM outbox WHERE recipient = ? AND ical_uid = ?", (recipient, uid)
+    ).fetchone()[0]
+    body = {"occurrence_id": occurrence_id, "session_id": session_id, **(payload or {})}
+    stamp = to_db(now)
+    cursor = conn.execute(
+        "INSERT INTO outbox (kind, recipient, user_id, payload, ical_uid, ical_recurrence,"
+        " ical_sequence, ical_method, dedupe_key, next_attempt_at, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING",
+        (
+            kind,
+            recipient,
+            user_id,
+            json.dumps(body, separators=(",", ":")),
+            uid,
+            recurrence,
+            sequence,
+            "CANCEL" if kind in CANCELS else "REQUEST",
+            dedupe_key,
+            stamp,
+            stamp,
+        ),
+    )
+    return int(cursor.lastrowid) if cursor.rowcount > 0 and cursor.lastrowid else None
+
+
+async def mails(
+    source: Source, *, status: str | None = None, after_id: int = 0, limit: int = 100
+) -> list[Mail]:
+    """Mails oldest first, optionally only those with ``status``."""
+    sql = f"SELECT {COLUMNS} FROM outbox WHERE id > ?"
+    params: list[object] = [after_id]
+    if status is not None:
+        sql += " AND status = ?"
+        params.append(status)
+    rows = await fetchall(source, sql + " ORDER BY id LIMIT ?", [*params, limit])
+    return [mail_from_row(row) for row in rows]
+
+
+async def mail(source: Source, mail_id: int) -> Mail | None:
+    row = await fetchone(source, f"SELECT {COLUMNS} FROM outbox WHERE id = ?", (mail_id,))
+    return None if row is None else mail_from_row(row)
+
+
+async def counts(source: Source) -> dict[str, int]:
+    rows = await fetchall(source, "SELECT status, COUNT(*) FROM outbox GROUP BY status")
+    return {PENDING: 0, SENT: 0, FAILED: 0, **{row[0]: row[1] for row in rows}}

@@ -1,0 +1,113 @@
+"""The iCalendar attachment (RFC 5545/5546): one calendar entry per occurrence or series.
+
+METHOD:REQUEST adds or updates the entry, METHOD:CANCEL removes it; both name it by its UID
+and are ordered by SEQUENCE (fixed when the mail was written, see ``db.outbox``), so a
+calendar program keeps one entry per meeting however many mails arrive. A series is one
+event with the session's RRULE, an EXDATE for each cancelled occurrence and an override
+(RECURRENCE-ID) for each one moved on its own. Times carry the session's time zone with
+its VTIMEZONE, so 18:00 Berlin stays 18:00 Berlin across DST in every calendar.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from icalendar import Calendar, Event, vCalAddress, vRecur, vText
+
+from db import occurrences
+from db.occurrences import Occurrence
+from mail.facts import Facts
+
+PRODID = "-//Co~Learn//Co~Learn mail//EN"
+
+
+def _address(email: str, name: str) -> vCalAddress:
+    address = vCalAddress(f"mailto:{email}")
+    address.params["CN"] = vText(name)
+    return address
+
+
+def _event(facts: Facts, uid: str, stamp: datetime, organizer: str, link: str) -> Event:
+    mail = facts.mail
+    event = Event()
+    event.add("uid", uid)
+    event.add("sequence", mail.ical_sequence)
+    event.add("dtstamp", stamp)
+    event.add("summary", facts.session.fields.title)
+    if facts.session.fields.description:
+        event.add("description", f"{facts.session.fields.description}\n\n{link}")
+    else:
+        event.add("description", link)
+    event.add("url", link)
+    event.add("location", link)
+    event.add("organizer", _address(organizer, facts.session.facilitator_name))
+    event.add("attendee", vCalAddress(f"mailto:{mail.recipient}"))
+    event.add("status", "CANCELLED" if mail.ical_method == "CANCEL" else "CONFIRMED")
+    return event
+
+
+def _times(event: Event, occurrence: Occurrence, tz: ZoneInfo) -> None:
+    event.add("dtstart", occurrence.starts_at.astimezone(tz))
+    event.add("dtend", occurrence.ends_at.astimezone(tz))
+
+
+def _series(event: Event, facts: Facts, tz: ZoneInfo) -> None:
+    fields = facts.session.fields
+    first = fields.starts_local.replace(tzinfo=tz)
+    event.add("dtstart", first)
+    event.add("dtend", first + timedelta(minutes=fields.duration_minutes))
+    if fields.rrule:
+        event.add("rrule", vRecur.from_ical(fields.rrule))
+    skipped = [
+        o.original_starts_at.astimezone(tz)
+        for o in facts.series
+        if o.status == occurrences.CANCELLED
+    ]
+    if skipped:
+        event.add("exdate", skipped)
+
+
+def _overrides(
+    facts: Facts, uid: str, stamp: datetime, organizer: str, link: str, tz: ZoneInfo
+) -> list[Event]:
+    """Occurrences of the series moved or resized on their own."""
+    moved = []
+    for occurrence in facts.series:
+        if occurrence.status != occurrences.SCHEDULED or not occurrence.detached:
+            continue
+        event = _event(facts, uid, stamp, organizer, link)
+        event.add("recurrence-id", occurrence.original_starts_at.astimezone(tz))
+        _times(event, occurrence, tz)
+        moved.append(event)
+    return moved
+
+
+def calendar(facts: Facts, *, organizer: str, host: str, link: str, stamp: datetime) -> bytes:
+    """The .ics for this mail: ``organizer`` is our sender address, ``host`` names UIDs."""
+    mail = facts.mail
+    tz = ZoneInfo(facts.session.fields.timezone)
+    uid = f"{mail.ical_uid}@{host}"
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("method", mail.ical_method)
+    event = _event(facts, uid, stamp, organizer, link)
+    cal.add_component(event)
+    if mail.ical_recurrence is not None:  # one instance of a series the person holds
+        event.add("recurrence-id", mail.ical_recurrence.astimezone(tz))
+        assert facts.occurrence is not None
+        _times(event, facts.occurrence, tz)
+    elif mail.ical_uid.startswith("session-"):
+        _series(event, facts, tz)
+        if mail.ical_method == "REQUEST":
+            for moved in _overrides(facts, uid, stamp, organizer, link, tz):
+                cal.add_component(moved)
+    else:
+        assert facts.occurrence is not None
+        _times(event, facts.occurrence, tz)
+    years = [o.starts_at.year for o in facts.series] or [stamp.year]
+    cal.add_missing_timezones(
+        first_date=date(min(years), 1, 1), last_date=date(max(years) + 2, 1, 1)
+    )
+    return cal.to_ical()

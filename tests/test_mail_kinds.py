@@ -1,0 +1,149 @@
+"""Each kind of mail reaches a real SMTP server with the right recipient, subject, text and
+a calendar entry that calendar programs read back right (icalendar parses it here)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest_asyncio
+from icalendar import Calendar, Event
+
+from tests.support.api_client import Actor, Api, running_api
+from tests.support.smtp import Received, SmtpServer, mail_config, smtp_server  # noqa: F401
+
+BERLIN = ZoneInfo("Europe/Berlin")
+FIRST_START = "2026-03-03T18:00:00+01:00"  # a Tuesday, 18:00 Berlin (17:00 UTC)
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def api(db_path: Path, smtp_server: SmtpServer) -> AsyncIterator[Api]:
+    async with running_api(db_path, mail=mail_config(smtp_server)) as harness:
+        yield harness
+
+
+def _event(mail: Received, method: str) -> Event:
+    ics, params = mail.calendar()
+    assert params["method"] == method
+    calendar = Calendar.from_ical(ics)
+    assert calendar["METHOD"] == method
+    events = calendar.walk("VEVENT")
+    assert events, "no VEVENT"
+    return events[0]
+
+
+async def _book(api: Api, occurrence: int, who: Actor) -> dict[str, object]:
+    reply = await api.call("POST", f"/api/occurrences/{occurrence}/bookings", as_=who)
+    assert reply.status == 201, reply.body
+    return dict(reply.body)
+
+
+async def test_a_booking_is_confirmed_with_a_calendar_entry_at_the_local_start(
+    api: Api, smtp_server: SmtpServer
+) -> None:
+    ada = await api.register("facilitator", name="Ada")
+    session = await api.create_session(ada, title="Travel talk", starts_at=FIRST_START)
+    lee = await api.register(name="Lee")
+    await _book(api, session["occurrences"][0]["id"], lee)
+
+    [mail] = await smtp_server.inbox.wait_for(1)
+    assert mail.rcpt_tos == [lee.email] and mail.message["To"] == lee.email
+    assert mail.subject == "Booked: Travel talk, Tuesday 3 March 2026, 18:00-19:00 (Europe/Berlin)"
+    assert "You are booked for Travel talk" in mail.text() and "with Ada" in mail.text()
+    assert "http://colearn.test/room/" in mail.text() and "Join the meeting" in mail.html()
+    event = _event(mail, "REQUEST")
+    start = event.decoded("DTSTART")
+    assert start == datetime(2026, 3, 3, 18, 0, tzinfo=BERLIN)
+    assert str(start.tzinfo) == "Europe/Berlin"
+    assert event.decoded("DTEND") == datetime(2026, 3, 3, 19, 0, tzinfo=BERLIN)
+    assert str(event["UID"]).startswith("occurrence-") and event["SUMMARY"] == "Travel talk"
+
+
+async def test_a_series_booking_is_one_recurring_event_and_a_cancelled_meeting_its_cancel(
+    api: Api, smtp_server: SmtpServer
+) -> None:
+    ada = await api.register("facilitator", name="Ada")
+    session = await api.create_session(
+        ada, starts_at=FIRST_START, recurrence={"frequency": "weekly", "count": 6}
+    )
+    lee = await api.register()
+    booked = await api.call("POST", f"/api/sessions/{session['id']}/bookings", as_=lee)
+    assert booked.status == 201
+    [confirmed] = await smtp_server.inbox.wait_for(1)
+    series = _event(confirmed, "REQUEST")
+    assert series["RRULE"].to_ical() == b"FREQ=WEEKLY;COUNT=6;INTERVAL=1"
+    assert series.decoded("DTSTART") == datetime(2026, 3, 3, 18, 0, tzinfo=BERLIN)
+    assert confirmed.subject.startswith("Booked: Conversation club (series, next: Tuesday 3 March")
+
+    # The fourth meeting falls after the switch to summer time: still 18:00 in Berlin.
+    fourth = session["occurrences"][3]["id"]
+    cancelled = await api.call("DELETE", f"/api/occurrences/{fourth}", as_=ada)
+    assert cancelled.status == 200
+    [_, cancel] = await smtp_server.inbox.wait_for(2)
+    assert cancel.rcpt_tos == [lee.email]
+    assert cancel.subject.startswith("Cancelled: Conversation club, Tuesday 24 March 2026, 18:00")
+    assert "Ada cancelled this meeting" in cancel.text()
+    instance = _event(cancel, "CANCEL")
+    assert instance["UID"] == series["UID"]  # the same calendar entry, one instance of it
+    assert instance.decoded("RECURRENCE-ID") == datetime(2026, 3, 24, 18, 0, tzinfo=BERLIN)
+    assert instance["STATUS"] == "CANCELLED"
+    assert instance["SEQUENCE"] > series["SEQUENCE"]
+
+
+async def test_cancelling_a_booking_cancels_its_calendar_entry(
+    api: Api, smtp_server: SmtpServer
+) -> None:
+    ada = await api.register("facilitator")
+    session = await api.create_session(ada, starts_at=FIRST_START)
+    lee = await api.register()
+    booking = await _book(api, session["occurrences"][0]["id"], lee)
+    await api.call("DELETE", f"/api/bookings/{booking['id']}", as_=lee)
+    confirmed, cancelled = await smtp_server.inbox.wait_for(2)
+    assert cancelled.subject.startswith("Cancelled: your seat at Conversation club")
+    request, cancel = _event(confirmed, "REQUEST"), _event(cancelled, "CANCEL")
+    assert cancel["UID"] == request["UID"] and cancel["SEQUENCE"] > request["SEQUENCE"]
+
+
+async def test_a_freed_seat_is_announced_to_the_first_in_line(
+    api: Api, smtp_server: SmtpServer
+) -> None:
+    ada = await api.register("facilitator")
+    occurrence = (await api.create_session(ada, capacity=1))["occurrences"][0]["id"]
+    lee, kim = await api.register(), await api.register()
+    booking = await _book(api, occurrence, lee)
+    await api.call("POST", f"/api/occurrences/{occurrence}/waitlist", as_=kim)
+    await api.call("DELETE", f"/api/bookings/{booking['id']}", as_=lee)
+    await smtp_server.inbox.wait_for(3)
+    [promoted] = smtp_server.inbox.to(kim.email)
+    assert promoted.subject.startswith("You have a seat: Conversation club")
+    assert "A seat freed and it is yours" in promoted.text()
+    assert _event(promoted, "REQUEST").decoded("DTSTART").tzinfo is not None
+
+
+async def test_a_reminder_comes_before_the_start_unless_turned_off(
+    api: Api, smtp_server: SmtpServer
+) -> None:
+    ada = await api.register("facilitator")
+    session = await api.create_session(ada, starts_at=FIRST_START)
+    occurrence = session["occurrences"][0]["id"]
+    lee, kim = await api.register(), await api.register()
+    off = await api.call("PUT", "/api/me/mail", as_=kim, json={"reminders": False})
+    assert off.status == 200 and off.body["reminders"] is False
+    await _book(api, occurrence, lee)
+    await _book(api, occurrence, kim)
+    await smtp_server.inbox.wait_for(2)  # the two confirmations
+
+    api.clock.now = datetime.fromisoformat("2026-03-03T16:01:00+00:00")  # 59 min before
+    await smtp_server.inbox.wait_for(3)
+    reminders = [m for m in smtp_server.inbox.received if m.subject.startswith("Starting soon")]
+    assert [m.rcpt_tos for m in reminders] == [[lee.email]]
+    assert "turn them off" in reminders[0].text().lower()
+    assert _event(reminders[0], "REQUEST").decoded("DTSTART") == datetime(
+        2026, 3, 3, 18, 0, tzinfo=BERLIN
+    )
+    settings = await api.call("GET", "/api/me/mail", as_=lee)
+    assert (
+        settings.body["reminders"] is True and "booking_confirmed" in settings.body["always_sent"]
+    )
