@@ -16,6 +16,7 @@ from api.config import ApiConfig
 from db import migrate
 from tests.support.api_client import Api, running_api
 from tests.support.ports import free_ports
+from tests.support.smtp import smtp_server  # noqa: F401  (a fixture: a real SMTP server)
 from tests.support.stack import RunningStack, new_stack
 
 LOG_TAIL_LINES = 60

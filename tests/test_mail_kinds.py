@@ -12,7 +12,7 @@ import pytest_asyncio
 from icalendar import Calendar, Event
 
 from tests.support.api_client import Actor, Api, running_api
-from tests.support.smtp import Received, SmtpServer, mail_config, smtp_server  # noqa: F401
+from tests.support.smtp import Received, SmtpServer, mail_config
 
 BERLIN = ZoneInfo("Europe/Berlin")
 FIRST_START = "2026-03-03T18:00:00+01:00"  # a Tuesday, 18:00 Berlin (17:00 UTC)

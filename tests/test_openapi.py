@@ -134,3 +134,39 @@ async def test_answers_of_a_whole_flow_match_the_document(api: Api) -> None:
     await call("POST", "/api/auth/sign-out", lee)
     statuses = {status for *_, status in calls}
     assert {200, 201, 400, 401, 403, 404, 409} <= statuses
+
+
+async def test_answers_about_invitations_match_the_document(api: Api) -> None:
+    ada = await api.register("facilitator")
+    lee = await api.register()
+    statuses: set[int] = set()
+
+    async def call(method: str, path: str, who: Any = None, body: Any = None) -> Reply:
+        reply = await api.call(method, path, as_=who, json=body)
+        _check(method, path, reply)
+        statuses.add(reply.status)
+        return reply
+
+    session = await api.create_session(ada, recurrence={"frequency": "weekly", "count": 2})
+    occurrence = session["occurrences"][0]["id"]
+    invited = await call(
+        "POST",
+        f"/api/occurrences/{occurrence}/invitations",
+        ada,
+        {"emails": [lee.email, "guest@example.org"], "hold_minutes": 30},
+    )
+    await call("POST", f"/api/occurrences/{occurrence}/invitations", ada, {"emails": ["x"]})
+    await call("POST", f"/api/sessions/{session['id']}/invitations", ada, {"emails": [lee.email]})
+    await call("GET", f"/api/sessions/{session['id']}/invitations", ada)
+    await call("GET", "/api/invitations", lee)
+    await call("GET", "/api/invitations/candidates", ada)
+    member, guest = (item["id"] for item in invited.body["items"])
+    await call("POST", f"/api/invitations/{member}/accept", lee)
+    await call("POST", f"/api/invitations/{member}/decline", lee)
+    await call("DELETE", f"/api/invitations/{member}", ada)
+    await call("POST", "/api/guest/invitation", None, {"token": "unknown"})
+    await call("GET", "/api/me/mail", lee)
+    await call("PUT", "/api/me/mail", lee, {"reminders": False})
+    await call("PUT", "/api/me/mail", lee, {})
+    await call("DELETE", f"/api/invitations/{guest}", ada)
+    assert {200, 201, 400, 404, 409} <= statuses

@@ -1,9 +1,9 @@
 """A real SMTP server (aiosmtpd) on a free loopback port, in the test's event loop.
 
 It keeps every message it accepted, can be stopped and started again on the same port (an
-SMTP outage), and can hold a message mid-DATA (``hold_next``) so a test can kill the sender
-while the server has not yet answered: the server then refuses that message, as a real one
-would whose client vanished before the end of the transaction.
+SMTP outage), and can hold messages mid-DATA (``hold_after``) so a test can kill the sender
+while the server has not yet answered: the server then refuses them, as a real one would
+whose client vanished before the end of the transaction.
 """
 
 from __future__ import annotations
@@ -65,14 +65,15 @@ class Inbox:
     """What the server accepted, in order."""
 
     received: list[Received] = field(default_factory=list)
-    hold: asyncio.Event | None = None
-    held: asyncio.Event = field(default_factory=asyncio.Event)
+    accept_first: int | None = None  # hold every message after this many were accepted
+    release: asyncio.Event = field(default_factory=asyncio.Event)
+    waiting: int = 0  # messages held now
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
-        if self.hold is not None:
-            gate, self.hold = self.hold, None
-            self.held.set()
-            await gate.wait()
+        if self.accept_first is not None and len(self.received) >= self.accept_first:
+            self.waiting += 1
+            await self.release.wait()
+            self.waiting -= 1
             return "451 4.3.0 Transaction not completed: the client went away"
         raw = envelope.original_content or envelope.content
         assert isinstance(raw, bytes)
@@ -114,12 +115,15 @@ class SmtpServer:
             await self._server.wait_closed()
             self._server = None
 
-    def hold_next(self) -> tuple[asyncio.Event, asyncio.Event]:
-        """Hold the next message mid-DATA: (held, release) events."""
-        release = asyncio.Event()
-        self.inbox.held = asyncio.Event()
-        self.inbox.hold = release
-        return self.inbox.held, release
+    def hold_after(self, accepted: int) -> asyncio.Event:
+        """Accept ``accepted`` messages, then hold each next one mid-DATA until the returned
+        event is set, and refuse it then; later ones are accepted again."""
+        self.inbox.accept_first = accepted
+        self.inbox.release = asyncio.Event()
+        return self.inbox.release
+
+    def accept_all(self) -> None:
+        self.inbox.accept_first = None
 
 
 @pytest_asyncio.fixture(loop_scope="session")
