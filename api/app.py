@@ -11,6 +11,7 @@ from api import (
     accounts,
     auth,
     bookings,
+    dictionary,
     guests,
     health,
     invitations,
@@ -28,6 +29,7 @@ from api.config import ApiConfig
 from api.errors import error_middleware
 from api.event_hub import EventHub
 from api.keys import CONFIG, DB, EVENTS, HTTP
+from api.web import setup as setup_web_page
 from db import Database
 
 MAX_BODY_BYTES = 1024 * 1024
@@ -72,9 +74,11 @@ def create_app(config: ApiConfig) -> web.Application:
     realtime.setup(app)
     webhooks.setup(app)
     transcripts.setup(app)
+    dictionary.setup(app)
     invitations.setup(app)
     guests.setup(app)
     mail_settings.setup(app)
     mailing.setup(app)
     openapi.setup(app)
+    setup_web_page(app)  # last: the page's routes come after the API's
     return app

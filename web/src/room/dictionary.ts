@@ -27,11 +27,14 @@ export type LookupResult =
 
 export const DICTIONARY_PATH = '/api/dictionary';
 
-/** The entry, or null when this server has no dictionary endpoint. */
+/** The entry or suggestions; input that is no word comes back as `invalid` with the reason. */
 export async function lookUp(word: string): Promise<LookupResult | null> {
   try {
-    return await api.get<LookupResult>(`${DICTIONARY_PATH}?q=${encodeURIComponent(word)}`);
+    return await api.get<LookupResult>(`${DICTIONARY_PATH}/${encodeURIComponent(word)}`);
   } catch (failure) {
+    if (failure instanceof ApiError && failure.status === 400) {
+      return { kind: 'invalid', query: word, code: failure.code, reason: failure.message };
+    }
     if (failure instanceof ApiError && failure.routeMissing) return null;
     throw failure;
   }
