@@ -9,6 +9,10 @@ gets an explicit dispatch through LiveKit's agent dispatch API, which with an em
 name reaches the same workers automatic dispatch does. The database decides which worker
 asks, so a room gets one new agent even when several workers notice at once.
 
+A worker on this machine whose process is gone is known dead at once, without waiting for
+its heartbeat to go stale: a worker restarted after a crash takes its rooms back as soon as
+it has registered. (A pid reused by another process only delays that to the heartbeat.)
+
 The dead agent is removed from the room first. Left in place, it would be evicted by the
 new agent, which has the same identity, and livekit-server, which tracks agent jobs by
 identity, would then end the new agent's job in its place (seen: the new agent leaves
@@ -19,6 +23,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import socket
 import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
@@ -29,6 +35,7 @@ from agents.store import WorkerStore
 from colearn.config import LiveKitConfig
 from colearn.wire import AGENT_IDENTITY
 from db import agent_rooms
+from db.agent_rooms import Liveness
 
 log = logging.getLogger("colearn.agent.redispatch")
 
@@ -37,6 +44,25 @@ HEARTBEAT_S = 1.0
 STALE_AFTER = timedelta(seconds=3)
 # A room this young may still be getting its agent from automatic dispatch.
 NEW_ROOM_GRACE_MS = 10_000
+
+
+def this_worker_id() -> str:
+    """How the database names this worker process: host and pid."""
+    return f"{socket.gethostname()}-{os.getpid()}"
+
+
+def _gone(worker_id: str | None) -> bool:
+    """True if ``worker_id`` is a worker on this machine whose process has ended."""
+    host, _, pid = (worker_id or "").rpartition("-")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False  # someone else's process
+    return False
 
 
 class Redispatcher:
@@ -68,14 +94,16 @@ class Redispatcher:
     async def check(self, lkapi: api.LiveKitAPI) -> list[str]:
         """One round; returns the rooms it dispatched an agent to."""
         now = datetime.now(UTC)
-        cutoff = now - STALE_AFTER
         jobs = list(self._running_jobs())
         await asyncio.wrap_future(self._store.write(lambda c: agent_rooms.heartbeat(c, jobs, now)))
         active = (await lkapi.room.list_rooms(api.ListRoomsRequest())).rooms
-        leases = {
-            lease.room_name: lease
-            for lease in await self._store.read(lambda db: agent_rooms.leases(db, cutoff=cutoff))
-        }
+        alive = Liveness(now - STALE_AFTER)
+        found = await self._store.read(lambda db: agent_rooms.leases(db, alive))
+        dead = tuple({lease.worker_id for lease in found if lease.held and _gone(lease.worker_id)})
+        if dead:
+            alive = Liveness(alive.cutoff, dead)
+            found = await self._store.read(lambda db: agent_rooms.leases(db, alive))
+        leases = {lease.room_name: lease for lease in found}
         dispatched = []
         for room in active:
             lease = leases.get(room.name)
@@ -83,7 +111,7 @@ class Redispatcher:
                 continue
             if lease is None and time.time() * 1000 - room.creation_time_ms < NEW_ROOM_GRACE_MS:
                 continue
-            if await self._claim(room.name, now, cutoff):
+            if await self._claim(room.name, now, alive):
                 await _remove_dead_agent(lkapi, room.name)
                 await lkapi.agent_dispatch.create_dispatch(
                     api.CreateAgentDispatchRequest(agent_name="", room=room.name)
@@ -93,19 +121,19 @@ class Redispatcher:
         names = {room.name for room in active}
         for lease in leases.values():
             if lease.room_name not in names and not lease.held:
-                await self._forget(lease.room_name, cutoff)
+                await self._forget(lease.room_name, alive)
         return dispatched
 
-    async def _claim(self, room_name: str, now: datetime, cutoff: datetime) -> bool:
+    async def _claim(self, room_name: str, now: datetime, alive: Liveness) -> bool:
         return await asyncio.wrap_future(
             self._store.write(
-                lambda c: agent_rooms.claim_dispatch(c, room_name, now=now, cutoff=cutoff)
+                lambda c: agent_rooms.claim_dispatch(c, room_name, now=now, alive=alive)
             )
         )
 
-    async def _forget(self, room_name: str, cutoff: datetime) -> None:
+    async def _forget(self, room_name: str, alive: Liveness) -> None:
         forgotten = await asyncio.wrap_future(
-            self._store.write(lambda c: agent_rooms.forget_ended(c, room_name, cutoff=cutoff))
+            self._store.write(lambda c: agent_rooms.forget_ended(c, room_name, alive=alive))
         )
         if forgotten:
             log.info("room %s ended while no agent held it: its presence is closed", room_name)

@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
-import socket
 from collections.abc import Callable, Sequence
 
 from agents.config import AgentConfig
-from agents.redispatch import Redispatcher
+from agents.redispatch import Redispatcher, this_worker_id
 from agents.store import WorkerStore
 from dictionary import Dictionary, DictionaryMissing
 
@@ -21,7 +19,7 @@ class WorkerServices:
     def __init__(self, config: AgentConfig) -> None:
         self.config = config
         # Names this process in the database's record of who holds which room.
-        self.worker_id = f"{socket.gethostname()}-{os.getpid()}"
+        self.worker_id = this_worker_id()
         self._store: WorkerStore | None = None
         self.words: Dictionary | None = None
         self._registered = asyncio.Event()

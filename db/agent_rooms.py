@@ -32,11 +32,27 @@ class Held:
 @dataclass(frozen=True, slots=True)
 class Lease:
     room_name: str
-    held: bool  # by an agent alive within the cutoff, or a re-dispatch is on its way
+    worker_id: str | None
+    held: bool  # by a live agent, or a re-dispatch is on its way
 
 
-# Released or silent, and no re-dispatch asked for within the same window; ?1 is the cutoff.
-_UNHELD = "(worker_id IS NULL OR seen_at < ?1) AND (dispatched_at IS NULL OR dispatched_at < ?1)"
+@dataclass(frozen=True, slots=True)
+class Liveness:
+    """Which holders count as alive: heard from since ``cutoff`` and not known to be dead."""
+
+    cutoff: datetime
+    dead_workers: tuple[str, ...] = ()
+
+    def params(self) -> tuple[str, str]:
+        return to_db(self.cutoff), json.dumps(list(self.dead_workers))
+
+
+# Released, silent or dead, and no re-dispatch asked for since the cutoff (?1); ?2 is the
+# JSON list of dead workers.
+_UNHELD = (
+    "(worker_id IS NULL OR seen_at < ?1 OR worker_id IN (SELECT value FROM json_each(?2)))"
+    " AND (dispatched_at IS NULL OR dispatched_at < ?1)"
+)
 
 
 async def hold(
@@ -94,23 +110,21 @@ async def release(
     return cursor.rowcount > 0
 
 
-async def leases(source: Source, *, cutoff: datetime) -> list[Lease]:
-    """Every room an agent holds or held, and whether it is held as of ``cutoff``."""
+async def leases(source: Source, alive: Liveness) -> list[Lease]:
+    """Every room an agent holds or held, and whether it is held by a live one."""
     rows = await fetchall(
-        source,
-        f"SELECT room_name, NOT ({_UNHELD}) FROM agent_rooms",
-        [to_db(cutoff)],
+        source, f"SELECT room_name, worker_id, NOT ({_UNHELD}) FROM agent_rooms", alive.params()
     )
-    return [Lease(row[0], bool(row[1])) for row in rows]
+    return [Lease(row[0], row[1], bool(row[2])) for row in rows]
 
 
 async def claim_dispatch(
-    conn: aiosqlite.Connection, room_name: str, *, now: datetime, cutoff: datetime
+    conn: aiosqlite.Connection, room_name: str, *, now: datetime, alive: Liveness
 ) -> bool:
-    """True for exactly one caller per ``cutoff`` window: that caller dispatches an agent."""
-    params = (to_db(cutoff), room_name, to_db(now))
+    """True for exactly one caller per liveness window: that caller dispatches an agent."""
+    params = (*alive.params(), room_name, to_db(now))
     cursor = await conn.execute(
-        f"UPDATE agent_rooms SET dispatched_at = ?3 WHERE room_name = ?2 AND {_UNHELD}", params
+        f"UPDATE agent_rooms SET dispatched_at = ?4 WHERE room_name = ?3 AND {_UNHELD}", params
     )
     if cursor.rowcount:
         return True
@@ -118,20 +132,20 @@ async def claim_dispatch(
     cursor = await conn.execute(
         "INSERT INTO agent_rooms"
         " (room_name, occurrence_id, worker_id, job_id, claimed_at, seen_at, dispatched_at)"
-        " VALUES (?2, (SELECT id FROM occurrences WHERE room_name = ?2), NULL, NULL, ?3, ?3, ?3)"
+        " VALUES (?3, (SELECT id FROM occurrences WHERE room_name = ?3), NULL, NULL, ?4, ?4, ?4)"
         " ON CONFLICT (room_name) DO NOTHING",
         params,
     )
     return cursor.rowcount > 0
 
 
-async def forget_ended(conn: aiosqlite.Connection, room_name: str, *, cutoff: datetime) -> bool:
+async def forget_ended(conn: aiosqlite.Connection, room_name: str, *, alive: Liveness) -> bool:
     """For a room that ended while no agent held it: everyone still marked present left when
     the last holder was last seen, and the row goes. False if the room is held again."""
     async with conn.execute(
-        f"DELETE FROM agent_rooms WHERE room_name = ?2 AND {_UNHELD}"
+        f"DELETE FROM agent_rooms WHERE room_name = ?3 AND {_UNHELD}"
         " RETURNING occurrence_id, seen_at",
-        (to_db(cutoff), room_name),
+        (*alive.params(), room_name),
     ) as cursor:
         row = await cursor.fetchone()
     if row is None:

@@ -42,7 +42,10 @@ class ChatInbox:
         task.add_done_callback(self._tasks.discard)
 
     async def _read(self, reader: rtc.TextStreamReader, sender: str) -> None:
-        text = await reader.read_all()
+        try:
+            text = await reader.read_all()
+        except rtc.StreamError:
+            return  # cut off (the sender or this participant left): never arrived
         self.messages.append(Received(sender, text, reader.info.stream_id, time.perf_counter()))
 
     def _on_packet(self, packet: rtc.DataPacket) -> None:
