@@ -104,6 +104,7 @@ bench: setup ## Run the benchmarks (they print their figures)
 	scripts/loopback-netns.sh $(PY) bench/agent_memory.py
 	scripts/loopback-netns.sh $(PY) bench/captions.py
 	scripts/loopback-netns.sh $(PY) bench/booking_throughput.py
+	scripts/loopback-netns.sh $(PY) bench/mail_delivery.py
 	scripts/loopback-netns.sh $(PY) bench/web_join.py
 
 clean: ## Remove the virtual environment, built binaries and local data

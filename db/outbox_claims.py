@@ -41,11 +41,12 @@ def claim(
     return sorted((mail_from_row(row) for row in rows), key=lambda m: m.id)
 
 
-def store_message(conn: sqlite3.Connection, mail_id: int, message: str, message_id: str) -> None:
-    """Keep the rendered mail, so every later attempt sends the same bytes."""
-    conn.execute(
+def store_messages(conn: sqlite3.Connection, rendered: list[tuple[int, str, str]]) -> None:
+    """Keep each rendered mail (id, message, Message-ID), so every later attempt sends the
+    same bytes."""
+    conn.executemany(
         "UPDATE outbox SET message = ?, message_id = ? WHERE id = ? AND message IS NULL",
-        (message, message_id, mail_id),
+        [(message, message_id, mail_id) for mail_id, message, message_id in rendered],
     )
 
 

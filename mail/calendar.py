@@ -11,9 +11,10 @@ its VTIMEZONE, so 18:00 Berlin stays 18:00 Berlin across DST in every calendar.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from functools import cache
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event, vCalAddress, vRecur, vText
+from icalendar import Calendar, Event, Timezone, vCalAddress, vRecur, vText
 
 from db import occurrences
 from db.occurrences import Occurrence
@@ -107,7 +108,11 @@ def calendar(facts: Facts, *, organizer: str, host: str, link: str, stamp: datet
         assert facts.occurrence is not None
         _times(event, facts.occurrence, tz)
     years = [o.starts_at.year for o in facts.series] or [stamp.year]
-    cal.add_missing_timezones(
-        first_date=date(min(years), 1, 1), last_date=date(max(years) + 2, 1, 1)
-    )
+    cal.add_component(_vtimezone(tz.key, min(years), max(years) + 2))
     return cal.to_ical()
+
+
+@cache
+def _vtimezone(name: str, first_year: int, last_year: int) -> Timezone:
+    """The zone's rules over the series' years (working them out is most of a mail's cost)."""
+    return Timezone.from_tzinfo(ZoneInfo(name), name, date(first_year, 1, 1), date(last_year, 1, 1))

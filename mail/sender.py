@@ -71,20 +71,24 @@ class Sender:
         """Mails with their message, rendered and stored the first time they are tried."""
         cache = FactCache()
         ready: list[Mail] = []
+        rendered: list[tuple[int, str, str]] = []
         for mail in batch:
             if mail.message is not None:
                 ready.append(mail)
                 continue
             try:
                 facts = await gather(self.db, mail, cache)
+                # off the event loop: the API serves requests meanwhile
                 text, ident = await asyncio.to_thread(compose, facts, self.config, self.clock())
             except Exception as exc:  # a bug, not the network: keep the mail, say which
                 log.exception("mail %d (%s) could not be rendered", mail.id, mail.kind)
                 await self.db.write(outbox_claims.mark_failed, mail.id, f"render: {exc!r}")
                 continue
-            await self.db.write(outbox_claims.store_message, mail.id, text, ident)
+            rendered.append((mail.id, text, ident))
             ready.append(_with_message(mail, text, ident))
-        return ready
+        if rendered:
+            await self.db.write(outbox_claims.store_messages, rendered)
+        return sorted(ready, key=lambda m: m.id)
 
     async def _lane(self, mails: list[Mail]) -> int:
         """One SMTP connection sending ``mails`` in order; how many it sent."""
