@@ -14,6 +14,7 @@ import asyncio
 import logging
 import os
 import socket
+import zlib
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -62,8 +63,12 @@ class Sender:
             outbox_claims.claim, self.owner, now, self.config.lease, self.config.batch
         )
         ready = await self._render(batch)
+        # One person's mails share a lane, so they arrive in the order they were written
+        # (a confirmation before its cancellation); SEQUENCE orders calendars regardless.
         lanes = max(1, min(self.config.lanes, len(ready)))
-        chunks = [ready[i::lanes] for i in range(lanes)]
+        chunks: list[list[Mail]] = [[] for _ in range(lanes)]
+        for mail in ready:
+            chunks[zlib.crc32(mail.recipient.encode()) % lanes].append(mail)
         sent = await asyncio.gather(*(self._lane(chunk) for chunk in chunks if chunk))
         return sum(sent)
 

@@ -147,3 +147,14 @@ async def test_a_reminder_comes_before_the_start_unless_turned_off(
     assert (
         settings.body["reminders"] is True and "booking_confirmed" in settings.body["always_sent"]
     )
+
+
+async def test_a_title_beyond_ascii_arrives_as_written(api: Api, smtp_server: SmtpServer) -> None:
+    ada = await api.register("facilitator", name="Zoë")
+    session = await api.create_session(ada, title="Café English: ça va?", starts_at=FIRST_START)
+    lee = await api.register()
+    await _book(api, session["occurrences"][0]["id"], lee)
+    [mail] = await smtp_server.inbox.wait_for(1)
+    assert mail.subject.startswith("Booked: Café English: ça va?, Tuesday 3 March 2026")
+    assert "with Zoë" in mail.text() and "with Zo&#235;" not in mail.text()
+    assert _event(mail, "REQUEST")["SUMMARY"] == "Café English: ça va?"
