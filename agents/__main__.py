@@ -21,6 +21,10 @@ def main() -> int:
     # livekit-agents otherwise loads its end-of-turn model (~244 MB) into the worker; the
     # Co~Learn agent holds no voice conversation, so it never uses it.
     os.environ.setdefault("LIVEKIT_AGENTS_PRELOAD_LOCAL_INFERENCE", "0")
+    # Its event-loop monitor wakes every room's loop and a watchdog thread 50 times a second
+    # at the default 100 ms threshold; at 250 ms, 20 times: idle CPU with 20 rooms went from
+    # 11.6 % to 6.7 % of a core (bench/agent_rooms.py). Blocks over 250 ms are still reported.
+    os.environ.setdefault("LIVEKIT_AGENTS_LOOP_BLOCK_WARN_MS", "250")
     worker_module = Path(__file__).with_name("worker.py")
     return livekit_agents_main(
         ["start", str(worker_module), "--log-level", config.log_level, "--log-format", "json"]
