@@ -20,6 +20,7 @@ from api import (
     occurrences,
     openapi,
     realtime,
+    records,
     room_access,
     sessions,
     transcripts,
@@ -75,6 +76,7 @@ def create_app(config: ApiConfig) -> web.Application:
     webhooks.setup(app)
     transcripts.setup(app)
     dictionary.setup(app)
+    records.setup(app)
     invitations.setup(app)
     guests.setup(app)
     mail_settings.setup(app)

@@ -50,6 +50,9 @@ ROWS = [
     Row("GET", lambda w: f"/api/occurrences/{w.occurrence}", (200, 200, 200, 200, 200)),
     Row("GET", lambda w: "/api/openapi.json", (200, 200, 200, 200, 200)),
     Row("GET", lambda w: "/api/dictionary/went", (200, 200, 200, 200, 200)),
+    Row("GET", lambda w: f"/api/occurrences/{w.occurrence}/messages", (401, 403, 403, 200, 200)),
+    Row("GET", lambda w: f"/api/occurrences/{w.occurrence}/attendance", (401, 403, 403, 403, 200)),
+    Row("GET", lambda w: "/api/me/vocabulary", (401, 200, 200, 200, 200)),
     Row(
         "POST",
         lambda w: "/api/sessions",
@@ -231,6 +234,8 @@ def test_the_matrix_covers_every_documented_operation() -> None:
         "/api/occurrences/{id}/transcript.vtt",
         "/api/sessions/{id}/captions",
         "/api/dictionary/{word}",
+        "/api/occurrences/{id}/messages",
+        "/api/occurrences/{id}/attendance",
         "/api/occurrences/{id}/invitations",
         "/api/sessions/{id}/invitations",
         "/api/invitations/{id}",
