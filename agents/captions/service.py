@@ -48,6 +48,4 @@ class CaptionService:
 
     def utterance_stt(self) -> stt.STT:
         """A streaming STT for one speaker: the VAD cuts utterances, Whisper transcribes them."""
-        return UtteranceSTT(
-            whisper=self.whisper, vad_model=self.vad, interim=self.config.interim
-        )
+        return UtteranceSTT(whisper=self.whisper, vad_model=self.vad, interim=self.config.interim)
