@@ -20,7 +20,7 @@ DIST = WEB / "dist"
 MEDIAPIPE = WEB / "mediapipe"
 
 # Client-side routes of web/src/App.tsx.
-PAGE_ROUTES = ("/", "/sign-in", "/sign-up", "/dashboard", r"/room/{id:\d+}")
+PAGE_ROUTES = ("/", "/sign-in", "/sign-up", "/dashboard", r"/room/{id:\d+}", "/guest")
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 ONE_DAY = "public, max-age=86400"

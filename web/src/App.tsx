@@ -11,20 +11,31 @@ import { SignInPage } from './pages/SignInPage';
 import { SignUpPage } from './pages/SignUpPage';
 
 const RoomPage = lazy(() => import('./room/RoomPage'));
+const GuestPage = lazy(() => import('./pages/GuestPage'));
 
 const PUBLIC_PATHS = new Set(['/sign-in', '/sign-up']);
+// A guest's invitation link: open to anyone holding it, signed in or not.
+const GUEST_PATH = '/guest';
 
 export function App() {
   const { user, loading } = useAuth();
   const path = usePath();
 
   useEffect(() => {
-    if (loading) return;
+    if (loading || path === GUEST_PATH) return;
     if (!user && !PUBLIC_PATHS.has(path)) navigate('/sign-in', { replace: true });
     if (user && (PUBLIC_PATHS.has(path) || path === '/')) navigate('/dashboard', { replace: true });
   }, [user, loading, path]);
 
   if (loading) return <p className="page-status" role="status">Loading…</p>;
+
+  if (path === GUEST_PATH) {
+    return (
+      <Suspense fallback={<p className="page-status" role="status">Opening your invitation…</p>}>
+        <GuestPage />
+      </Suspense>
+    );
+  }
 
   const room = /^\/room\/(\d+)$/.exec(path);
   if (user && room) {

@@ -7,6 +7,7 @@ import { Link } from '../lib/router';
 import { markJoinClick } from '../lib/timing';
 import type { Occurrence } from '../lib/types';
 import { EditMeetingForm } from './EditMeetingForm';
+import { InvitePanel } from './InvitePanel';
 import { OccurrenceSummary } from './OccurrenceSummary';
 import type { PresenceBook } from './presence';
 import { Roster } from './Roster';
@@ -18,7 +19,7 @@ interface Props {
 }
 
 export function MeetingAdmin({ occurrence, presence, onChanged }: Props) {
-  const [panel, setPanel] = useState<'none' | 'roster' | 'edit'>('none');
+  const [panel, setPanel] = useState<'none' | 'roster' | 'edit' | 'invite'>('none');
   const [error, setError] = useState<string | null>(null);
   const live = [...(presence?.values() ?? [])].filter((s) => s.present && s.identity !== 'colearn-agent');
   const cancelled = occurrence.status === 'cancelled';
@@ -37,7 +38,7 @@ export function MeetingAdmin({ occurrence, presence, onChanged }: Props) {
     }
   };
 
-  const toggle = (which: 'roster' | 'edit') => setPanel(panel === which ? 'none' : which);
+  const toggle = (which: 'roster' | 'edit' | 'invite') => setPanel(panel === which ? 'none' : which);
 
   return (
     <li className="list-item list-item-column" data-occurrence={occurrence.id}>
@@ -54,6 +55,15 @@ export function MeetingAdmin({ occurrence, presence, onChanged }: Props) {
           <button type="button" className="button secondary" aria-expanded={panel === 'roster'} onClick={() => toggle('roster')}>
             Bookings ({occurrence.seats_booked})
           </button>
+          <button
+            type="button"
+            className="button secondary"
+            aria-expanded={panel === 'invite'}
+            aria-label={`Invite people to ${occurrence.title}`}
+            onClick={() => toggle('invite')}
+          >
+            Invite
+          </button>
           <button type="button" className="button secondary" aria-expanded={panel === 'edit'} onClick={() => toggle('edit')}>
             Edit
           </button>
@@ -66,6 +76,7 @@ export function MeetingAdmin({ occurrence, presence, onChanged }: Props) {
         </div>
       ) : null}
       {panel === 'roster' ? <Roster occurrenceId={occurrence.id} version={occurrence.seats_booked + occurrence.waitlisted} /> : null}
+      {panel === 'invite' ? <InvitePanel occurrence={occurrence} /> : null}
       {panel === 'edit' ? (
         <EditMeetingForm
           occurrence={occurrence}

@@ -95,3 +95,31 @@ export interface StoredChat {
   text: string;
   sent_at: string;
 }
+
+export type InvitationStatus = 'pending' | 'accepted' | 'declined' | 'revoked';
+
+/** An invitation (api/invitation_views.py); `occurrence` is the one invited to, or the series' next. */
+export interface Invitation {
+  id: number;
+  session_id: number;
+  occurrence_id: number | null;
+  series: boolean;
+  kind: 'member' | 'guest';
+  status: InvitationStatus;
+  email?: string;
+  display_name: string | null;
+  held_seats: { occurrence_id: number; until: string }[];
+  guest_seat: boolean;
+  occurrence: Occurrence | null;
+  created_at: string;
+  updated_at: string;
+  created?: boolean;
+  bookings?: Booking[];
+  has_account?: boolean;
+}
+
+export interface MailSettings {
+  reminders: boolean;
+  reminder_lead_minutes: number;
+  always_sent: string[];
+}

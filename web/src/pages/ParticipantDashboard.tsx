@@ -1,20 +1,26 @@
 import { useCallback } from 'react';
 import { MyBookings } from '../dashboard/MyBookings';
+import { MyInvitations } from '../dashboard/MyInvitations';
+import { MailSettingsCard } from '../dashboard/MailSettingsCard';
 import { OpenSessions } from '../dashboard/OpenSessions';
 import { PastSessions } from '../dashboard/PastSessions';
 import { api } from '../lib/api';
 import { useLiveEvents } from '../lib/events';
-import type { Booking, LiveEvent, Page, User } from '../lib/types';
+import type { Booking, Invitation, LiveEvent, Page, User } from '../lib/types';
 import { useResource } from '../lib/useResource';
 import { Alert } from '../components/Alert';
 
 export function ParticipantDashboard({ user }: { user: User }) {
   const mine = useResource(() => api.get<Page<Booking>>('/api/bookings'));
+  const invited = useResource(() => api.get<Page<Invitation>>('/api/invitations'));
   const reload = mine.reload;
-  // booking.promoted, booking.cancelled, occurrence.updated: the list has changed
+  const reloadInvitations = invited.reload;
+  // booking.promoted, booking.cancelled, occurrence.updated, invitation.*: the lists have changed
   const onUserEvent = useCallback((event: LiveEvent) => {
-    if (event.topic.startsWith('user:')) reload();
-  }, [reload]);
+    if (!event.topic.startsWith('user:')) return;
+    if (event.kind.startsWith('invitation.')) reloadInvitations();
+    else reload();
+  }, [reload, reloadInvitations]);
   useLiveEvents([], onUserEvent);
 
   const now = Date.now();
@@ -33,9 +39,11 @@ export function ParticipantDashboard({ user }: { user: User }) {
       <h1 className="page-title">Hello, {user.display_name}</h1>
       <Alert>{mine.error}</Alert>
       <div className="dashboard-grid">
+        <MyInvitations listing={invited} onBooked={reload} />
         <MyBookings bookings={upcoming} onChanged={reload} />
         <OpenSessions bookedIds={bookedIds} onBooked={reload} />
         <PastSessions bookings={past} identity={`user-${user.id}`} />
+        <MailSettingsCard />
       </div>
     </div>
   );

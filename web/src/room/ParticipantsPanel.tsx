@@ -22,7 +22,7 @@ export function ParticipantsPanel({ joinedAt }: { joinedAt: ReadonlyMap<string, 
                 {p.name || p.identity}
                 {p.isLocal ? ' (you)' : ''}
               </span>
-              {role === 'facilitator' ? <span className="badge">facilitator</span> : null}
+              {role === 'facilitator' || role === 'guest' ? <span className="badge">{role}</span> : null}
               <span className="person-state">
                 {p.isMicrophoneEnabled ? 'mic on' : 'muted'} · {p.isCameraEnabled ? 'camera on' : 'camera off'}
                 {p.isSpeaking ? ' · speaking' : ''}

@@ -1,4 +1,6 @@
 // Getting into a session's room: ask the API for a token, then connect with LiveKit.
+// A member's token comes from /api/occurrences/{id}/token; a guest's page passes its own
+// way to get one (the invitation link's /api/guest/token).
 
 import '@livekit/components-styles';
 import { LiveKitRoom } from '@livekit/components-react';
@@ -22,7 +24,15 @@ type Phase =
   | { kind: 'ready'; token: RoomToken; occurrence: Occurrence | null }
   | { kind: 'left'; lost: boolean };
 
-export default function RoomPage({ occurrenceId }: { occurrenceId: number }) {
+export interface GuestEntry {
+  /** The occurrence's title, known to the guest page already. */
+  title: string;
+  getToken: () => Promise<RoomToken>;
+  /** Back to the guest page (from a refusal, or after leaving). */
+  onBack: () => void;
+}
+
+export default function RoomPage({ occurrenceId, guest }: { occurrenceId: number; guest?: GuestEntry }) {
   const [phase, setPhase] = useState<Phase>({ kind: 'loading' });
   const [deviceProblem, setDeviceProblem] = useState<string | null>(null);
   const [fatal, setFatal] = useState<string | null>(null);
@@ -31,15 +41,19 @@ export default function RoomPage({ occurrenceId }: { occurrenceId: number }) {
   useEffect(() => {
     let current = true;
     setPhase({ kind: 'loading' });
-    Promise.all([
-      api.post<RoomToken>(`/api/occurrences/${occurrenceId}/token`),
-      api.get<Occurrence>(`/api/occurrences/${occurrenceId}`).catch(() => null),
-    ])
+    const entry: Promise<[RoomToken, Occurrence | null]> = guest
+      ? guest.getToken().then((token) => [token, null])
+      : Promise.all([
+          api.post<RoomToken>(`/api/occurrences/${occurrenceId}/token`),
+          api.get<Occurrence>(`/api/occurrences/${occurrenceId}`).catch(() => null),
+        ]);
+    entry
       .then(([token, occurrence]) => current && setPhase({ kind: 'ready', token, occurrence }))
       .catch((error: unknown) => current && setPhase({ kind: 'refused', message: tokenRefusal(error) }));
     return () => {
       current = false;
     };
+    // a guest's entry is fixed for the page's life
   }, [occurrenceId, attempt]);
 
   const onDeviceFailure = useMemo(
@@ -61,9 +75,15 @@ export default function RoomPage({ occurrenceId }: { occurrenceId: number }) {
             {phase.lost ? 'Try again' : 'Rejoin'}
           </button>
         ) : null}
-        <Link to="/dashboard" className="button">
-          Back to your sessions
-        </Link>
+        {guest ? (
+          <button type="button" className="button secondary" onClick={guest.onBack}>
+            Back to the invitation
+          </button>
+        ) : (
+          <Link to="/dashboard" className="button">
+            Back to your sessions
+          </Link>
+        )}
       </main>
     );
   }
@@ -85,8 +105,9 @@ export default function RoomPage({ occurrenceId }: { occurrenceId: number }) {
       }
     >
       <RoomView
-        title={phase.occurrence?.title ?? 'Session'}
+        title={guest?.title ?? phase.occurrence?.title ?? 'Session'}
         occurrenceId={occurrenceId}
+        signedIn={!guest}
         notice={fatal ?? deviceProblem}
         clearNotice={() => {
           setDeviceProblem(null);

@@ -17,14 +17,16 @@ import { VideoGrid } from './VideoGrid';
 interface Props {
   title: string;
   occurrenceId: number;
+  /** A guest has no account: no stored history (it needs a sign-in). */
+  signedIn: boolean;
   notice: string | null;
   clearNotice: () => void;
   onDeviceProblem: (message: string) => void;
 }
 
-export function RoomView({ title, occurrenceId, notice, clearNotice, onDeviceProblem }: Props) {
+export function RoomView({ title, occurrenceId, signedIn, notice, clearNotice, onDeviceProblem }: Props) {
   const chat = useChat();
-  const history = useRoomHistory(occurrenceId);
+  const history = useRoomHistory(occurrenceId, signedIn);
   const [panel, setPanel] = useState<PanelName>('chat');
   const [panelOpen, setPanelOpen] = useState(true);
   const [captions, setCaptions] = useState(false);

@@ -11,7 +11,7 @@ export interface RoomHistory {
   stream: StreamState;
 }
 
-export function useRoomHistory(occurrenceId: number): RoomHistory {
+export function useRoomHistory(occurrenceId: number, enabled = true): RoomHistory {
   const [chat, setChat] = useState<StoredChat[]>([]);
   const [joinedAt, setJoinedAt] = useState<ReadonlyMap<string, string>>(new Map());
 
@@ -32,6 +32,6 @@ export function useRoomHistory(occurrenceId: number): RoomHistory {
     }
   }, []);
 
-  const stream = useLiveEvents([occurrenceId], onEvent, { fromStart: true });
+  const stream = useLiveEvents([occurrenceId], onEvent, { fromStart: true, enabled });
   return { chat, joinedAt, stream };
 }

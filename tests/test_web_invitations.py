@@ -1,0 +1,252 @@
+"""Invitations in the web page, in Chromium against the real API and livekit-server.
+
+A guest opens the personal link from their invitation mail (taken from the outbox), gives a
+name and is seen in the room under it; once the facilitator withdraws the invitation the
+link shows why it no longer works. A member accepts an invitation on their dashboard and
+gets the seat (or, when the meeting is full, a place on its waitlist).
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import aiohttp
+import pytest_asyncio
+from playwright.async_api import Browser, Page, expect
+
+from db import Database
+from db.outbox import mails
+from mail.config import MailConfig
+from mail.preview import plain_body, rendered
+from tests.support.api_client import PASSWORD
+from tests.support.browser import (  # noqa: F401  (browser is a fixture)
+    DESKTOP,
+    PHONE,
+    WebUser,
+    browser,
+    close_all,
+    open_user,
+)
+from tests.support.stack import RunningStack
+
+SEEN_WITHIN_MS = 10_000
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def http() -> AsyncIterator[aiohttp.ClientSession]:
+    async with aiohttp.ClientSession() as session:
+        yield session
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def users() -> AsyncIterator[list[WebUser]]:
+    opened: list[WebUser] = []
+    yield opened
+    await close_all(opened)
+
+
+async def _register(
+    http: aiohttp.ClientSession, api_url: str, role: str, name: str
+) -> dict[str, Any]:
+    email = f"{role}-{uuid.uuid4().hex[:10]}@example.org"
+    body = {"email": email, "password": PASSWORD, "display_name": name, "role": role}
+    async with http.post(api_url + "/api/accounts", json=body) as reply:
+        assert reply.status == 201, await reply.text()
+    async with http.post(
+        api_url + "/api/auth/sign-in", json={"email": email, "password": PASSWORD}
+    ) as reply:
+        assert reply.status == 200, await reply.text()
+        signed = await reply.json()
+    return {"email": email, "token": signed["token"], "id": signed["user"]["id"]}
+
+
+async def _call(
+    http: aiohttp.ClientSession, url: str, token: str, body: dict[str, Any]
+) -> dict[str, Any]:
+    headers = {"Authorization": f"Bearer {token}"}
+    async with http.post(url, json=body, headers=headers) as reply:
+        assert reply.status in (200, 201), await reply.text()
+        return dict(await reply.json())
+
+
+async def _session(
+    http: aiohttp.ClientSession, api_url: str, host: dict[str, Any], title: str, capacity: int
+) -> int:
+    """A one-time session starting in 5 minutes (its room is open); its occurrence's id."""
+    made = await _call(
+        http,
+        api_url + "/api/sessions",
+        host["token"],
+        {
+            "title": title,
+            "timezone": "Europe/Berlin",
+            "starts_at": (datetime.now(UTC) + timedelta(minutes=5)).isoformat(),
+            "duration_minutes": 60,
+            "capacity": capacity,
+        },
+    )
+    return int(made["occurrences"][0]["id"])
+
+
+async def _open(chromium: Browser, api_url: str, users: list[WebUser], viewport: Any) -> WebUser:
+    user = await open_user(chromium, api_url, viewport)
+    users.append(user)
+    return user
+
+
+def _item(page: Page, title: str, section: str) -> Any:
+    return page.get_by_role("region", name=section).locator("li", has_text=title).first
+
+
+async def _guest_link(stack: RunningStack, email: str) -> str:
+    """The path and fragment of the guest link in the invitation mail waiting in the outbox."""
+    db = await Database.open(stack.db_path, run_migrations=False)
+    try:
+        found = [m for m in await mails(db, limit=10_000) if m.recipient == email]
+        assert found, f"no mail to {email} in the outbox"
+        text = plain_body(await rendered(db, found[0], MailConfig(), datetime.now(UTC)))
+    finally:
+        await db.aclose()
+    link = re.search(r"https?://[^/\s]+(/guest#\S+)", text)
+    assert link is not None, text
+    return link.group(1)
+
+
+async def test_a_guest_joins_from_the_mailed_link_and_a_withdrawn_link_stops_working(
+    browser: Browser,  # noqa: F811
+    api_url: str,
+    stack: RunningStack,
+    http: aiohttp.ClientSession,
+    users: list[WebUser],
+) -> None:
+    title = f"Guest night {uuid.uuid4().hex[:6]}"
+    host_account = await _register(http, api_url, "facilitator", "Hana Host")
+    occurrence_id = await _session(http, api_url, host_account, title, capacity=4)
+    guest_email = f"gina-{uuid.uuid4().hex[:8]}@example.org"
+
+    host = await _open(browser, api_url, users, DESKTOP)
+    await host.sign_in(host_account["email"], PASSWORD)
+    page = host.page
+    await page.goto("/dashboard")
+    meeting = _item(page, title, "Your upcoming meetings")
+    await meeting.get_by_role("button", name=f"Invite people to {title}").click()
+    addresses = meeting.get_by_label("Email addresses")
+    await addresses.fill("not-an-address")
+    await meeting.get_by_role("button", name="Send invitations").click()
+    await expect(meeting.get_by_role("alert")).to_contain_text("Nobody was invited")
+    await addresses.fill(guest_email)
+    await meeting.get_by_label("Hold a seat for (minutes)").fill("30")
+    await meeting.get_by_role("button", name="Send invitations").click()
+    await expect(meeting.get_by_role("status")).to_contain_text(
+        f"Invited {guest_email} (guest link by mail)."
+    )
+    invited = meeting.get_by_role("list", name=f"Invitations to {title}")
+    await expect(invited.locator("li", has_text=guest_email)).to_contain_text("guest · invited")
+
+    link = await _guest_link(stack, guest_email)
+    guest = await _open(browser, api_url, users, PHONE)
+    await guest.page.goto(link)
+    await expect(guest.page.get_by_role("heading", name="You are invited")).to_be_visible()
+    await expect(guest.page.get_by_role("heading", name=title)).to_be_visible()
+    await guest.page.get_by_label("Your name").fill("Gina Guest")
+    await guest.page.get_by_role("button", name="Join the session").click()
+    await expect(guest.page.get_by_role("heading", name=title, level=1)).to_be_visible()
+    await expect(guest.page.locator(".room-layout")).to_be_visible()
+
+    # the facilitator, in a second tab, sees the guest in the room under that name
+    room = await host.context.new_page()
+    await room.goto(f"/room/{occurrence_id}")
+    await room.get_by_role("tab", name="People").click()
+    people = room.get_by_role("list", name="People in the room")
+    await expect(people.locator("li", has_text="Gina Guest")).to_contain_text(
+        "guest", timeout=SEEN_WITHIN_MS
+    )
+    await guest.page.get_by_role("tab", name="People").click()
+    await expect(
+        guest.page.get_by_role("list", name="People in the room").locator("li", has_text="Hana")
+    ).to_be_visible(timeout=SEEN_WITHIN_MS)
+    await host.screenshot("invite-panel")
+    await guest.screenshot("guest-in-room-phone")
+
+    await page.bring_to_front()
+    row = invited.locator("li", has_text=guest_email)
+    await row.get_by_role("button", name=f"Withdraw the invitation of {guest_email}").click()
+    await expect(meeting.get_by_role("status")).to_contain_text(
+        f"Withdrew the invitation of {guest_email}."
+    )
+    await expect(row).to_contain_text("withdrawn")
+
+    await guest.page.goto("/sign-in")  # off the room, then the link again
+    await guest.page.goto(link)
+    await expect(
+        guest.page.get_by_role("heading", name="This invitation was withdrawn")
+    ).to_be_visible()
+    await expect(guest.page.get_by_role("alert")).to_contain_text(
+        "Hana Host withdrew this invitation; the link no longer works."
+    )
+    await guest.screenshot("guest-link-withdrawn-phone")
+    token = link.split("#", 1)[1]
+    refused = await guest.context.request.post("/api/guest/token", data={"token": token})
+    assert refused.status == 410, await refused.text()
+    for user in users:
+        assert user.remote_requests() == []
+
+
+async def test_a_member_accepts_invitations_on_the_dashboard_seat_or_waitlist(
+    browser: Browser,  # noqa: F811
+    api_url: str,
+    http: aiohttp.ClientSession,
+    users: list[WebUser],
+) -> None:
+    open_title = f"Invited club {uuid.uuid4().hex[:6]}"
+    full_title = f"Full club {uuid.uuid4().hex[:6]}"
+    host = await _register(http, api_url, "facilitator", "Hana Host")
+    member = await _register(http, api_url, "participant", "Mia Member")
+    other = await _register(http, api_url, "participant", "Otto Other")
+    open_id = await _session(http, api_url, host, open_title, capacity=3)
+    full_id = await _session(http, api_url, host, full_title, capacity=1)
+    await _call(http, f"{api_url}/api/occurrences/{full_id}/bookings", other["token"], {})
+    for occurrence in (open_id, full_id):
+        await _call(
+            http,
+            f"{api_url}/api/occurrences/{occurrence}/invitations",
+            host["token"],
+            {"emails": [member["email"]]},
+        )
+
+    user = await _open(browser, api_url, users, DESKTOP)
+    await user.sign_in(member["email"], PASSWORD)
+    page = user.page
+    await page.goto("/dashboard")
+    invitations = page.get_by_role("region", name="Your invitations")
+    await expect(invitations.locator("li", has_text=open_title)).to_contain_text(
+        "Waiting for your answer"
+    )
+    await invitations.get_by_role("button", name=f"Accept the invitation to {open_title}").click()
+    await expect(invitations.get_by_role("status")).to_have_text(
+        f"Accepted: you have a seat in {open_title}."
+    )
+    booked = _item(page, open_title, "Your upcoming sessions")
+    await expect(booked.get_by_role("link", name=f"Join {open_title}")).to_be_visible()
+
+    await invitations.get_by_role("button", name=f"Accept the invitation to {full_title}").click()
+    await expect(invitations.get_by_role("status")).to_contain_text(
+        f"{full_title} is full: you are on the waitlist (#1)"
+    )
+    waiting = _item(page, full_title, "Your upcoming sessions")
+    await expect(waiting.get_by_text("Waitlist #1")).to_be_visible()
+    await expect(invitations.get_by_role("button", name=re.compile("^Accept"))).to_have_count(0)
+
+    reminders = page.get_by_label(re.compile("Remind me by mail"))
+    await expect(reminders).to_be_checked()
+    await reminders.uncheck()
+    await expect(reminders).not_to_be_checked()
+    headers = {"Authorization": f"Bearer {member['token']}"}
+    async with http.get(api_url + "/api/me/mail", headers=headers) as reply:
+        assert (await reply.json())["reminders"] is False
+    await user.screenshot("dashboard-invitations")
+    assert user.remote_requests() == []
