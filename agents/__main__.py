@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from livekit.agents.__main__ import main as livekit_agents_main
 
 from agents.config import AgentConfig
 from colearn.config import ConfigError
+from db import MigrationError, migrate
 
 
 def main() -> int:
@@ -17,6 +19,13 @@ def main() -> int:
         config = AgentConfig.from_env()
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 2
+    # A database the worker cannot use stops it here, with the reason, instead of failing
+    # every room's job once it runs.
+    try:
+        migrate(config.db_path)
+    except (MigrationError, sqlite3.Error, OSError) as exc:
+        print(f"error: database {config.db_path}: {exc}", file=sys.stderr)
         return 2
     # livekit-agents otherwise loads its end-of-turn model (~244 MB) into the worker; the
     # Co~Learn agent holds no voice conversation, so it never uses it.
