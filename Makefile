@@ -102,6 +102,10 @@ format: $(VENV)/.installed ## Format the code with ruff
 
 bench: setup ## Run the benchmarks (they print their figures)
 	scripts/loopback-netns.sh $(PY) bench/agent_memory.py
+	scripts/loopback-netns.sh $(PY) bench/agent_chat.py
+	scripts/loopback-netns.sh $(PY) bench/agent_rooms.py
+	scripts/loopback-netns.sh $(PY) bench/agent_crash.py
+	$(PY) bench/agent_store.py
 	scripts/loopback-netns.sh $(PY) bench/captions.py
 	scripts/loopback-netns.sh $(PY) bench/booking_throughput.py
 	scripts/loopback-netns.sh $(PY) bench/mail_delivery.py
