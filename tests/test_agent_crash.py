@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import time
 
+from agents.redispatch import NEW_ROOM_GRACE_MS
 from colearn.processes import Service
 from colearn.wire import AGENT_IDENTITY
 from db.agent_rooms import holder
@@ -134,3 +135,27 @@ async def test_another_running_worker_takes_over_a_dead_workers_room(
         if stack.agent is None:
             await asyncio.to_thread(stack.start_agent)
         await carol.aclose()
+
+
+async def test_a_room_created_while_no_worker_runs_gets_the_agent_when_one_registers(
+    stack: RunningStack, room_name: str
+) -> None:
+    killed = stack.agent
+    assert killed is not None
+    killed.kill()
+    dana = await join(stack, room_name, "dana", wait_for_agent=False)
+    try:
+        await asyncio.to_thread(stack.start_agent)
+        await eventually(
+            lambda: dana.rtc.room.remote_participants.get(AGENT_IDENTITY),
+            within=NEW_ROOM_GRACE_MS / 1000 + BACK_WITHIN_S,
+            what="an agent in the room created while no worker ran",
+        )
+        message_id = await send_both_forms(dana.rtc.room, "Hello? Anyone?")
+        [message] = await _stored_ids(stack, room_name, [message_id])
+        assert message.sender_identity == "dana"
+    finally:
+        killed.stop()
+        if stack.agent is killed:
+            await asyncio.to_thread(stack.start_agent)
+        await dana.aclose()
