@@ -32,6 +32,13 @@ class ArrivalOrder(Generic[T]):
         self._timers[place] = loop.call_later(self._patience_s, self._overtake, place)
         return place
 
+    def add(self, item: T) -> None:
+        """An item that arrived whole: in line after everything that started before it."""
+        place = self._next
+        self._next += 1
+        self._finished[place] = item
+        self._pass_on()
+
     def finish(self, place: int, item: T | None) -> None:
         """``item`` has fully arrived (None: it came to nothing and is not passed on)."""
         if (timer := self._timers.pop(place, None)) is not None:

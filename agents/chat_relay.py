@@ -128,15 +128,14 @@ class ChatRelay:
         except Rejected as rejected:
             self._reject(None, sender, rejected)
             return
-        self._order.finish(
-            self._order.take_place(),
+        self._order.add(
             ChatMessage(
                 legacy.id,
                 sender,
                 packet.participant.name,
                 legacy.message,
                 sent_at(legacy.timestamp_ms, received),
-            ),
+            )
         )
 
     def _store_message(self, message: ChatMessage) -> None:
