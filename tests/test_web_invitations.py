@@ -190,6 +190,11 @@ async def test_a_guest_joins_from_the_mailed_link_and_a_withdrawn_link_stops_wor
     )
     await guest.screenshot("guest-link-withdrawn-phone")
     token = link.split("#", 1)[1]
+    await guest.page.goto(f"/guest#{token[:-4]}xxxx")  # a link cut short or mistyped
+    await expect(
+        guest.page.get_by_role("heading", name="This invitation link does not work")
+    ).to_be_visible()
+    await expect(guest.page.get_by_role("alert")).to_contain_text("Open the whole link")
     refused = await guest.context.request.post("/api/guest/token", data={"token": token})
     assert refused.status == 410, await refused.text()
     for user in users:

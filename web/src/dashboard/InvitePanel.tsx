@@ -42,7 +42,7 @@ function invitedText(items: Invitation[]): string {
   return parts.join(' ');
 }
 
-export function InvitePanel({ occurrence }: { occurrence: Occurrence }) {
+export function InvitePanel({ occurrence, series: recurring }: { occurrence: Occurrence; series: boolean }) {
   const listing = useResource(
     () => api.get<Page<Invitation>>(`/api/sessions/${occurrence.session_id}/invitations`),
     [occurrence.session_id],
@@ -66,7 +66,7 @@ export function InvitePanel({ occurrence }: { occurrence: Occurrence }) {
     }
     const body: Record<string, unknown> = { emails: list };
     if (hold.trim()) body.hold_minutes = Number(hold);
-    const path = series
+    const path = series && recurring
       ? `/api/sessions/${occurrence.session_id}/invitations`
       : `/api/occurrences/${occurrence.id}/invitations`;
     setBusy(true);
@@ -127,10 +127,12 @@ export function InvitePanel({ occurrence }: { occurrence: Occurrence }) {
             Optional: keeps a seat free for each person until they answer (5 minutes to 7 days).
           </small>
         </div>
-        <label className="check">
-          <input type="checkbox" checked={series} onChange={(e) => setSeries(e.target.checked)} />
-          Invite to every meeting of the series (members only)
-        </label>
+        {recurring ? (
+          <label className="check">
+            <input type="checkbox" checked={series} onChange={(e) => setSeries(e.target.checked)} />
+            Invite to every meeting of the series (members only)
+          </label>
+        ) : null}
         <Alert>{error}</Alert>
         <Alert kind="info">{note}</Alert>
         <div className="form-actions">

@@ -15,10 +15,12 @@ import { Roster } from './Roster';
 interface Props {
   occurrence: Occurrence;
   presence: PresenceBook | undefined;
+  /** More meetings of its session are coming: invitations may cover them all. */
+  series: boolean;
   onChanged: () => void;
 }
 
-export function MeetingAdmin({ occurrence, presence, onChanged }: Props) {
+export function MeetingAdmin({ occurrence, presence, series, onChanged }: Props) {
   const [panel, setPanel] = useState<'none' | 'roster' | 'edit' | 'invite'>('none');
   const [error, setError] = useState<string | null>(null);
   const live = [...(presence?.values() ?? [])].filter((s) => s.present && s.identity !== 'colearn-agent');
@@ -76,7 +78,7 @@ export function MeetingAdmin({ occurrence, presence, onChanged }: Props) {
         </div>
       ) : null}
       {panel === 'roster' ? <Roster occurrenceId={occurrence.id} version={occurrence.seats_booked + occurrence.waitlisted} /> : null}
-      {panel === 'invite' ? <InvitePanel occurrence={occurrence} /> : null}
+      {panel === 'invite' ? <InvitePanel occurrence={occurrence} series={series} /> : null}
       {panel === 'edit' ? (
         <EditMeetingForm
           occurrence={occurrence}

@@ -16,6 +16,8 @@ export function UpcomingMeetings({ listing }: { listing: Resource<{ items: Occur
   const { items } = useLiveOccurrences(listing.data?.items ?? EMPTY);
   const [presence, setPresence] = useState<ReadonlyMap<number, PresenceBook>>(new Map());
   const now = Date.now();
+  const meetingsOf = new Map<number, number>();
+  for (const o of items) meetingsOf.set(o.session_id, (meetingsOf.get(o.session_id) ?? 0) + 1);
   const underWay = items.filter((o) => Date.parse(o.starts_at) - OPEN_EARLY_MS <= now).map((o) => o.id);
 
   const onRoomEvent = useCallback((event: LiveEvent) => {
@@ -37,6 +39,7 @@ export function UpcomingMeetings({ listing }: { listing: Resource<{ items: Occur
             key={occurrence.id}
             occurrence={occurrence}
             presence={presence.get(occurrence.id)}
+            series={(meetingsOf.get(occurrence.session_id) ?? 0) > 1}
             onChanged={listing.reload}
           />
         ))}
