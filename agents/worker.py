@@ -68,8 +68,8 @@ async def accept(request: JobRequest) -> None:
 
 @server.rtc_session(on_request=accept)
 async def entrypoint(ctx: JobContext) -> None:
-    # One connection pair per room: aiosqlite and asyncio locks belong to one event loop,
-    # and every room's job runs its own loop in its own thread.
+    # Captions keep a connection pair of their own per room (aiosqlite and asyncio locks
+    # belong to one event loop); everything else writes through the worker's shared store.
     db = await Database.open(config.db_path, run_migrations=False)
     store = services.store
     held = await room_lease.hold(ctx, store, services.worker_id)
