@@ -169,6 +169,10 @@ async def test_a_guest_joins_from_the_mailed_link_and_a_withdrawn_link_stops_wor
     await expect(
         guest.page.get_by_role("list", name="People in the room").locator("li", has_text="Hana")
     ).to_be_visible(timeout=SEEN_WITHIN_MS)
+    await expect(invited.locator("li", has_text=guest_email)).to_contain_text(
+        "Gina Guest", timeout=SEEN_WITHIN_MS
+    )
+    await expect(invited.locator("li", has_text=guest_email)).to_contain_text("has a seat")
     await host.screenshot("invite-panel")
     await guest.screenshot("guest-in-room-phone")
 

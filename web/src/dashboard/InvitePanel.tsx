@@ -42,10 +42,19 @@ function invitedText(items: Invitation[]): string {
   return parts.join(' ');
 }
 
-export function InvitePanel({ occurrence, series: recurring }: { occurrence: Occurrence; series: boolean }) {
+interface Props {
+  occurrence: Occurrence;
+  /** More meetings of the session are coming. */
+  series: boolean;
+  /** Changes when the room's people change (a guest who took their seat may be arriving). */
+  changes: string;
+}
+
+export function InvitePanel({ occurrence, series: recurring, changes }: Props) {
   const listing = useResource(
     () => api.get<Page<Invitation>>(`/api/sessions/${occurrence.session_id}/invitations`),
-    [occurrence.session_id],
+    // fetched again when seats change or someone arrives: an answer may be behind it
+    [occurrence.session_id, occurrence.seats_booked, occurrence.waitlisted, changes],
   );
   const [emails, setEmails] = useState('');
   const [hold, setHold] = useState('');

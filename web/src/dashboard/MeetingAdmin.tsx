@@ -78,7 +78,7 @@ export function MeetingAdmin({ occurrence, presence, series, onChanged }: Props)
         </div>
       ) : null}
       {panel === 'roster' ? <Roster occurrenceId={occurrence.id} version={occurrence.seats_booked + occurrence.waitlisted} /> : null}
-      {panel === 'invite' ? <InvitePanel occurrence={occurrence} series={series} /> : null}
+      {panel === 'invite' ? <InvitePanel occurrence={occurrence} series={series} changes={live.map((s) => s.identity).join(',')} /> : null}
       {panel === 'edit' ? (
         <EditMeetingForm
           occurrence={occurrence}
