@@ -18,13 +18,16 @@ from pathlib import Path
 from typing import IO
 
 _PR_SET_PDEATHSIG = 1
+# Looked up here, in the parent: the child calls it between fork and exec, where loading a
+# library can hang for good on a lock another thread of the parent held at the fork (seen:
+# a test process full of LiveKit's threads starting an agent worker never got past Popen).
+_prctl = ctypes.CDLL(None, use_errno=True).prctl if sys.platform.startswith("linux") else None
 
 
 def _die_with_parent() -> None:
     # A child outlives a parent killed with SIGKILL unless the kernel is asked to end it.
-    if sys.platform.startswith("linux"):
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    if _prctl is not None:
+        _prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 class ServiceError(Exception):
