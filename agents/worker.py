@@ -10,7 +10,7 @@ import logging
 
 from livekit.agents import AgentServer, AutoSubscribe, JobContext, JobExecutorType, JobRequest
 
-from agents import chat_relay, commands, history_rpc, presence, room_lease
+from agents import chat_relay, commands, history_rpc, presence, room_connect, room_lease
 from agents.captions.config import CaptionConfig
 from agents.captions.room_captions import RoomCaptions
 from agents.captions.service import CaptionService
@@ -76,7 +76,7 @@ async def entrypoint(ctx: JobContext) -> None:
     # Before connecting: a message sent the moment the agent arrives is not missed.
     chat = chat_relay.attach(ctx, store, held.room)
     # Tracks are subscribed to by what needs them (captions: microphones only).
-    await ctx.connect(auto_subscribe=AutoSubscribe.SUBSCRIBE_NONE)
+    await room_connect.connect(ctx, auto_subscribe=AutoSubscribe.SUBSCRIBE_NONE)
     log.info("agent joined room %s", ctx.room.name)
     presence.attach(ctx, store, held)
     history_rpc.attach(ctx.room, store, held.room)
