@@ -17,7 +17,6 @@ from agents.captions.service import CaptionService
 from agents.config import AgentConfig
 from agents.services import WorkerServices
 from colearn.wire import AGENT_IDENTITY, AGENT_NAME
-from db import Database
 
 log = logging.getLogger("colearn.agent")
 
@@ -68,9 +67,7 @@ async def accept(request: JobRequest) -> None:
 
 @server.rtc_session(on_request=accept)
 async def entrypoint(ctx: JobContext) -> None:
-    # Captions keep a connection pair of their own per room (aiosqlite and asyncio locks
-    # belong to one event loop); everything else writes through the worker's shared store.
-    db = await Database.open(config.db_path, run_migrations=False)
+    # Every behaviour reads and writes through the worker's one shared store.
     store = services.store
     held = await room_lease.hold(ctx, store, services.worker_id)
     # Before connecting: a message sent the moment the agent arrives is not missed.
@@ -81,14 +78,13 @@ async def entrypoint(ctx: JobContext) -> None:
     presence.attach(ctx, store, held)
     history_rpc.attach(ctx.room, store, held.room)
     commands.attach(ctx, chat, services.words, store, held.room)
-    room_captions = RoomCaptions(ctx.room, db, captions) if captions is not None else None
+    room_captions = RoomCaptions(ctx.room, store, captions) if captions is not None else None
     if room_captions is not None:
         await room_captions.start()
 
     async def _left(reason: str) -> None:
         if room_captions is not None:
             await room_captions.aclose()
-        await db.aclose()
         log.info("agent left room %s (%s)", ctx.room.name, reason)
 
     ctx.add_shutdown_callback(_left)

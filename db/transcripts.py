@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+import aiosqlite
+
 from db.database import Database
 
 
@@ -50,26 +52,33 @@ async def set_captions_enabled(db: Database, session_id: int, enabled: bool) -> 
         return cursor.rowcount == 1
 
 
+async def insert_segment(
+    conn: aiosqlite.Connection, room_name: str, occurrence_id: int | None, segment: Segment
+) -> None:
+    """Store a final segment inside the caller's transaction (a second copy is ignored)."""
+    await conn.execute(
+        "INSERT INTO transcript_segments (room_name, occurrence_id, segment_id,"
+        " speaker_identity, speaker_name, track_sid, text, started_at, ended_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (segment_id) DO NOTHING",
+        (
+            room_name,
+            occurrence_id,
+            segment.segment_id,
+            segment.speaker_identity,
+            segment.speaker_name,
+            segment.track_sid,
+            segment.text,
+            _iso(segment.started_at),
+            _iso(segment.ended_at),
+        ),
+    )
+
+
 async def add_segment(
     db: Database, room_name: str, occurrence_id: int | None, segment: Segment
 ) -> None:
     async with db.transaction() as conn:
-        await conn.execute(
-            "INSERT INTO transcript_segments (room_name, occurrence_id, segment_id,"
-            " speaker_identity, speaker_name, track_sid, text, started_at, ended_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (segment_id) DO NOTHING",
-            (
-                room_name,
-                occurrence_id,
-                segment.segment_id,
-                segment.speaker_identity,
-                segment.speaker_name,
-                segment.track_sid,
-                segment.text,
-                _iso(segment.started_at),
-                _iso(segment.ended_at),
-            ),
-        )
+        await insert_segment(conn, room_name, occurrence_id, segment)
 
 
 async def room_segments(db: Database, room_name: str) -> list[dict[str, object]]:

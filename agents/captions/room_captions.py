@@ -23,9 +23,9 @@ from livekit.agents.types import (
 
 from agents.captions.engines import SAMPLE_RATE
 from agents.captions.service import CaptionService
+from agents.store import WorkerStore
 from colearn.wire import TRANSCRIPTION_TOPIC
-from db import Database
-from db.transcripts import Segment, add_segment, caption_settings
+from db.transcripts import Segment, caption_settings, insert_segment
 
 log = logging.getLogger("colearn.agent.captions")
 
@@ -33,9 +33,9 @@ SETTINGS_POLL_S = 5.0
 
 
 class RoomCaptions:
-    def __init__(self, room: rtc.Room, db: Database, service: CaptionService) -> None:
+    def __init__(self, room: rtc.Room, store: WorkerStore, service: CaptionService) -> None:
         self._room = room
-        self._db = db
+        self._store = store
         self._service = service
         self._tracks: dict[str, asyncio.Task[None]] = {}
         self._enabled = False
@@ -57,7 +57,7 @@ class RoomCaptions:
     # -- which tracks we listen to --------------------------------------------------------
 
     async def _apply_settings(self) -> None:
-        settings = await caption_settings(self._db, self._room.name)
+        settings = await self._store.read(lambda db: caption_settings(db, self._room.name))
         self._occurrence_id = settings.occurrence_id
         if settings.enabled == self._enabled:
             return
@@ -173,7 +173,11 @@ class RoomCaptions:
             ended_at=ended,
         )
         await self._send(segment.segment_id, text, track_sid, speaker, final=True)
-        await add_segment(self._db, self._room.name, self._occurrence_id, segment)
+        room, occurrence_id = self._room.name, self._occurrence_id
+        # through the worker's one writer, beside chat and presence (no file-lock contention)
+        await asyncio.wrap_future(
+            self._store.write(lambda conn: insert_segment(conn, room, occurrence_id, segment))
+        )
         log.debug("caption stored in %s for %s", self._room.name, speaker.identity)
 
     async def _send(
