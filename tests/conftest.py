@@ -7,6 +7,7 @@ import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
+import aiohttp
 import pytest
 import pytest_asyncio
 from aiohttp import web
@@ -15,6 +16,7 @@ from api.app import create_app
 from api.config import ApiConfig
 from db import migrate
 from tests.support.api_client import Api, running_api
+from tests.support.browser import WebUser, close_all
 from tests.support.ports import free_ports
 from tests.support.smtp import smtp_server  # noqa: F401  (a fixture: a real SMTP server)
 from tests.support.stack import RunningStack, new_stack
@@ -82,3 +84,17 @@ async def api(db_path: Path) -> AsyncIterator[Api]:
     """The API on a fresh database, with a clock the test sets (starts at a fixed time)."""
     async with running_api(db_path) as harness:
         yield harness
+
+
+# Browser tests: an HTTP client for API calls beside the pages, and the pages they opened.
+@pytest_asyncio.fixture(loop_scope="session")
+async def http() -> AsyncIterator[aiohttp.ClientSession]:
+    async with aiohttp.ClientSession() as session:
+        yield session
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def users() -> AsyncIterator[list[WebUser]]:
+    opened: list[WebUser] = []
+    yield opened
+    await close_all(opened)

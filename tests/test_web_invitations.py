@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import aiohttp
-import pytest_asyncio
 from playwright.async_api import Browser, Page, expect
 
 from db import Database
@@ -32,52 +30,16 @@ from tests.support.browser import (  # noqa: F401  (browser is a fixture)
     open_user,
 )
 from tests.support.stack import RunningStack
+from tests.support.web_api import post_as, register
 
 SEEN_WITHIN_MS = 10_000
-
-
-@pytest_asyncio.fixture(loop_scope="session")
-async def http() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as session:
-        yield session
-
-
-@pytest_asyncio.fixture(loop_scope="session")
-async def users() -> AsyncIterator[list[WebUser]]:
-    opened: list[WebUser] = []
-    yield opened
-    await close_all(opened)
-
-
-async def _register(
-    http: aiohttp.ClientSession, api_url: str, role: str, name: str
-) -> dict[str, Any]:
-    email = f"{role}-{uuid.uuid4().hex[:10]}@example.org"
-    body = {"email": email, "password": PASSWORD, "display_name": name, "role": role}
-    async with http.post(api_url + "/api/accounts", json=body) as reply:
-        assert reply.status == 201, await reply.text()
-    async with http.post(
-        api_url + "/api/auth/sign-in", json={"email": email, "password": PASSWORD}
-    ) as reply:
-        assert reply.status == 200, await reply.text()
-        signed = await reply.json()
-    return {"email": email, "token": signed["token"], "id": signed["user"]["id"]}
-
-
-async def _call(
-    http: aiohttp.ClientSession, url: str, token: str, body: dict[str, Any]
-) -> dict[str, Any]:
-    headers = {"Authorization": f"Bearer {token}"}
-    async with http.post(url, json=body, headers=headers) as reply:
-        assert reply.status in (200, 201), await reply.text()
-        return dict(await reply.json())
 
 
 async def _session(
     http: aiohttp.ClientSession, api_url: str, host: dict[str, Any], title: str, capacity: int
 ) -> int:
     """A one-time session starting in 5 minutes (its room is open); its occurrence's id."""
-    made = await _call(
+    made = await post_as(
         http,
         api_url + "/api/sessions",
         host["token"],
@@ -124,7 +86,7 @@ async def test_a_guest_joins_from_the_mailed_link_and_a_withdrawn_link_stops_wor
     users: list[WebUser],
 ) -> None:
     title = f"Guest night {uuid.uuid4().hex[:6]}"
-    host_account = await _register(http, api_url, "facilitator", "Hana Host")
+    host_account = await register(http, api_url, "facilitator", "Hana Host")
     occurrence_id = await _session(http, api_url, host_account, title, capacity=4)
     guest_email = f"gina-{uuid.uuid4().hex[:8]}@example.org"
 
@@ -213,14 +175,14 @@ async def test_a_member_accepts_invitations_on_the_dashboard_seat_or_waitlist(
 ) -> None:
     open_title = f"Invited club {uuid.uuid4().hex[:6]}"
     full_title = f"Full club {uuid.uuid4().hex[:6]}"
-    host = await _register(http, api_url, "facilitator", "Hana Host")
-    member = await _register(http, api_url, "participant", "Mia Member")
-    other = await _register(http, api_url, "participant", "Otto Other")
+    host = await register(http, api_url, "facilitator", "Hana Host")
+    member = await register(http, api_url, "participant", "Mia Member")
+    other = await register(http, api_url, "participant", "Otto Other")
     open_id = await _session(http, api_url, host, open_title, capacity=3)
     full_id = await _session(http, api_url, host, full_title, capacity=1)
-    await _call(http, f"{api_url}/api/occurrences/{full_id}/bookings", other["token"], {})
+    await post_as(http, f"{api_url}/api/occurrences/{full_id}/bookings", other["token"], {})
     for occurrence in (open_id, full_id):
-        await _call(
+        await post_as(
             http,
             f"{api_url}/api/occurrences/{occurrence}/invitations",
             host["token"],

@@ -9,12 +9,10 @@ phone and desktop layouts fit their width. Screenshots go to test-artifacts/.
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import aiohttp
-import pytest_asyncio
 from playwright.async_api import Browser, Page, expect
 
 from db import Database
@@ -30,45 +28,9 @@ from tests.support.browser import (  # noqa: F401  (browser is a fixture)
 )
 from tests.support.stack import RunningStack
 from tests.support.waiting import eventually
+from tests.support.web_api import post_as, register
 
 SEEN_WITHIN_MS = 5_000
-
-
-@pytest_asyncio.fixture(loop_scope="session")
-async def http() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as session:
-        yield session
-
-
-@pytest_asyncio.fixture(loop_scope="session")
-async def users() -> AsyncIterator[list[WebUser]]:
-    opened: list[WebUser] = []
-    yield opened
-    await close_all(opened)
-
-
-async def _register(
-    http: aiohttp.ClientSession, api_url: str, role: str, name: str
-) -> dict[str, Any]:
-    email = f"{role}-{uuid.uuid4().hex[:10]}@example.org"
-    body = {"email": email, "password": PASSWORD, "display_name": name, "role": role}
-    async with http.post(api_url + "/api/accounts", json=body) as reply:
-        assert reply.status == 201, await reply.text()
-    async with http.post(
-        api_url + "/api/auth/sign-in", json={"email": email, "password": PASSWORD}
-    ) as reply:
-        assert reply.status == 200, await reply.text()
-        signed = await reply.json()
-    return {"email": email, "token": signed["token"], "id": signed["user"]["id"]}
-
-
-async def _call(
-    http: aiohttp.ClientSession, url: str, token: str, body: dict[str, Any]
-) -> dict[str, Any]:
-    headers = {"Authorization": f"Bearer {token}"}
-    async with http.post(url, json=body, headers=headers) as reply:
-        assert reply.status in (200, 201), await reply.text()
-        return dict(await reply.json())
 
 
 async def _open(chromium: Browser, api_url: str, users: list[WebUser], viewport: Any) -> WebUser:
@@ -120,8 +82,8 @@ async def test_a_booking_lowers_seats_left_on_another_screen_without_reload(
     first = _meeting(page, title, "Your upcoming meetings")
     await expect(first.get_by_text("6 of 6 seats left")).to_be_visible()
 
-    booker_account = await _register(http, api_url, "participant", "Ana Booker")
-    watcher_account = await _register(http, api_url, "participant", "Wes Watcher")
+    booker_account = await register(http, api_url, "participant", "Ana Booker")
+    watcher_account = await register(http, api_url, "participant", "Wes Watcher")
     booker = await _open(browser, api_url, users, PHONE)
     watcher = await _open(browser, api_url, users, DESKTOP)
     await booker.sign_in(booker_account["email"], PASSWORD)
@@ -155,10 +117,10 @@ async def test_two_people_meet_in_the_room_chat_define_and_blur(
     users: list[WebUser],
 ) -> None:
     title = f"Room check {uuid.uuid4().hex[:6]}"
-    host_account = await _register(http, api_url, "facilitator", "Hana Host")
-    guest_account = await _register(http, api_url, "participant", "Pim Participant")
+    host_account = await register(http, api_url, "facilitator", "Hana Host")
+    guest_account = await register(http, api_url, "participant", "Pim Participant")
     starts = datetime.now(UTC) + timedelta(minutes=5)
-    session = await _call(
+    session = await post_as(
         http,
         api_url + "/api/sessions",
         host_account["token"],
@@ -171,7 +133,7 @@ async def test_two_people_meet_in_the_room_chat_define_and_blur(
         },
     )
     occurrence_id = session["occurrences"][0]["id"]
-    await _call(
+    await post_as(
         http,
         f"{api_url}/api/occurrences/{occurrence_id}/bookings",
         guest_account["token"],

@@ -1,0 +1,34 @@
+"""What the browser tests do through the API: accounts and calls, beside the pages."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import aiohttp
+
+from tests.support.api_client import PASSWORD
+
+
+async def register(
+    http: aiohttp.ClientSession, api_url: str, role: str, name: str
+) -> dict[str, Any]:
+    email = f"{role}-{uuid.uuid4().hex[:10]}@example.org"
+    body = {"email": email, "password": PASSWORD, "display_name": name, "role": role}
+    async with http.post(api_url + "/api/accounts", json=body) as reply:
+        assert reply.status == 201, await reply.text()
+    async with http.post(
+        api_url + "/api/auth/sign-in", json={"email": email, "password": PASSWORD}
+    ) as reply:
+        assert reply.status == 200, await reply.text()
+        signed = await reply.json()
+    return {"email": email, "token": signed["token"], "id": signed["user"]["id"]}
+
+
+async def post_as(
+    http: aiohttp.ClientSession, url: str, token: str, body: dict[str, Any]
+) -> dict[str, Any]:
+    headers = {"Authorization": f"Bearer {token}"}
+    async with http.post(url, json=body, headers=headers) as reply:
+        assert reply.status in (200, 201), await reply.text()
+        return dict(await reply.json())
