@@ -70,19 +70,26 @@ async def _join(stack: RunningStack, room: str, person: RtcParticipant) -> None:
     await person.connect(stack.settings.ws_url, token)
 
 
+async def _join_with_agent(
+    stack: RunningStack, room: str, listener: CaptionListener, speaker: RtcParticipant
+) -> None:
+    """Both join; the test goes on once the agent is in the room too."""
+    await _join(stack, room, listener)
+    await _join(stack, room, speaker)
+    await eventually(
+        lambda: listener.room.remote_participants.get(AGENT_IDENTITY),
+        within=10,
+        what="the agent to join",
+    )
+
+
 async def test_speech_is_captioned_for_other_participants_and_stored(
     stack: RunningStack, room_name: str, tmp_path: Path
 ) -> None:
     speech = speak(SENTENCE, tmp_path)
     speaker, listener = RtcParticipant("speaker"), CaptionListener("listener")
     try:
-        await _join(stack, room_name, listener)
-        await _join(stack, room_name, speaker)
-        await eventually(
-            lambda: listener.room.remote_participants.get(AGENT_IDENTITY),
-            within=10,
-            what="the agent to join",
-        )
+        await _join_with_agent(stack, room_name, listener, speaker)
         publication = await speaker.publish_speech(speech)
 
         def heard_all() -> bool:
@@ -127,13 +134,7 @@ async def test_a_muted_microphone_is_not_captioned(
     speech = speak(SENTENCE, tmp_path)
     speaker, listener = RtcParticipant("muted-speaker"), CaptionListener("listener")
     try:
-        await _join(stack, room_name, listener)
-        await _join(stack, room_name, speaker)
-        await eventually(
-            lambda: listener.room.remote_participants.get(AGENT_IDENTITY),
-            within=10,
-            what="the agent to join",
-        )
+        await _join_with_agent(stack, room_name, listener, speaker)
         publication = await speaker.publish_speech(speech)
         publication.track.mute()
         # long enough for the sentence to be spoken, cut and transcribed were it heard
@@ -164,13 +165,7 @@ async def test_captions_switched_off_for_a_session_process_no_audio_until_on_aga
         pause = np.zeros(48_000 * 8, dtype=np.int16)  # longer than the agent's settings poll
         speaker, listener = RtcParticipant("speaker"), CaptionListener("listener")
         try:
-            await _join(stack, room, listener)
-            await _join(stack, room, speaker)
-            await eventually(
-                lambda: listener.room.remote_participants.get(AGENT_IDENTITY),
-                within=10,
-                what="the agent to join",
-            )
+            await _join_with_agent(stack, room, listener, speaker)
             await speaker.publish_speech(np.concatenate([sentence, pause, sentence]))
             await asyncio.sleep(len(sentence) / 48_000 + 1.5)
             assert listener.captions == [], "captions while switched off"
