@@ -21,6 +21,7 @@ import statistics
 import sys
 import tempfile
 import time
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -89,6 +90,12 @@ async def seed(db_path: Path, users: int, occurrences: int) -> tuple[list[str], 
     return tokens, [row[0] for row in rows]
 
 
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time a process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def figures(latencies: list[float], elapsed: float) -> tuple[float, float, float]:
     ordered = sorted(latencies)
     p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
@@ -113,6 +120,37 @@ async def load(
     began = time.perf_counter()
     await asyncio.gather(*(client(mine) for mine in requests))
     return latencies, time.perf_counter() - began, statuses
+
+
+@dataclass
+class Phase:
+    """One kind of request, sent in slices, with its latencies and the CPU it cost."""
+
+    requests: list[list[tuple[str, dict[str, str]]]]
+    server_pid: int
+    latencies: list[float] = field(default_factory=list)
+    statuses: dict[int, int] = field(default_factory=dict)
+    elapsed: float = 0.0
+    server_cpu: float = 0.0
+    client_cpu: float = 0.0
+
+    async def run(self, http: aiohttp.ClientSession, start: int, count: int) -> None:
+        server, client = cpu_seconds(self.server_pid), time.process_time()
+        got, took, codes = await load(http, [r[start : start + count] for r in self.requests])
+        self.server_cpu += cpu_seconds(self.server_pid) - server
+        self.client_cpu += time.process_time() - client
+        self.latencies.extend(got)
+        self.elapsed += took
+        for code, number in codes.items():
+            self.statuses[code] = self.statuses.get(code, 0) + number
+
+    @property
+    def server_us(self) -> float:
+        return self.server_cpu / len(self.latencies) * 1e6
+
+    @property
+    def client_us(self) -> float:
+        return self.client_cpu / len(self.latencies) * 1e6
 
 
 async def wait_up(http: aiohttp.ClientSession, url: str) -> None:
@@ -209,36 +247,30 @@ async def main(args: argparse.Namespace) -> None:
             await load(http, [mine[:5] for mine in plain])  # warm-up
             # Alternate the two in rounds, so both see the same background load of a
             # shared machine.
-            b_lat, p_lat, b_time, p_time = [], [], 0.0, 0.0
-            b_status: dict[int, int] = {}
-            p_status: dict[int, int] = {}
+            phases = {"booking": Phase(booking, api_proc.pid), "bare": Phase(plain, bare_proc.pid)}
             step = -(-per_client // ROUNDS)
             for start in range(0, per_client, step):
-                for requests, latencies, statuses, which in (
-                    (booking, b_lat, b_status, "booking"),
-                    (plain, p_lat, p_status, "bare"),
-                ):
-                    got, took, codes = await load(http, [r[start : start + step] for r in requests])
-                    latencies.extend(got)
-                    for code, count in codes.items():
-                        statuses[code] = statuses.get(code, 0) + count
-                    if which == "booking":
-                        b_time += took
-                    else:
-                        p_time += took
-            b_rps, b_p50, b_p99 = figures(b_lat, b_time)
-            p_rps, p_p50, p_p99 = figures(p_lat, p_time)
+                for phase in phases.values():
+                    await phase.run(http, start, step)
+            b, p = phases["booking"], phases["bare"]
+            b_rps, b_p50, b_p99 = figures(b.latencies, b.elapsed)
+            p_rps, p_p50, p_p99 = figures(p.latencies, p.elapsed)
             print(
-                f"(a) booking, {args.clients} concurrent clients, {len(b_lat)} new seats "
-                f"(statuses {b_status}):"
+                f"(a) booking, {args.clients} concurrent clients, {len(b.latencies)} new seats "
+                f"(statuses {b.statuses}):"
             )
             print(f"    {b_rps:8.0f} req/s   p50 {b_p50:6.1f} ms   p99 {b_p99:6.1f} ms")
-            print(f"(b) bare aiohttp handler, constant JSON (statuses {p_status}):")
+            print(f"(b) bare aiohttp handler, constant JSON (statuses {p.statuses}):")
             print(f"    {p_rps:8.0f} req/s   p50 {p_p50:6.1f} ms   p99 {p_p99:6.1f} ms")
             print(
                 f"    booking / bare throughput: {b_rps / p_rps:.0%} (target at least 40%); "
                 f"booking p99 {'under' if b_p99 < 50 else 'OVER'} 50 ms"
             )
+            for name, phase in phases.items():
+                print(
+                    f"    CPU per {name} request: server {phase.server_us:5.0f} us, "
+                    f"load generator {phase.client_us:5.0f} us"
+                )
             arrivals = await fanout(
                 http, api, tokens, occurrence_ids[-1], args.subscribers, args.events
             )
