@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 
+import uvloop
 from aiohttp import web
 
 from api.app import create_app
@@ -27,6 +28,7 @@ def main() -> int:
         create_app(config),
         host=config.host,
         port=config.port,
+        loop=uvloop.new_event_loop(),  # libuv's loop: about a third less CPU per request
         print=lambda _: print(f"Co~Learn API listening on {url}", flush=True),
     )
     return 0

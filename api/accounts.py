@@ -16,6 +16,7 @@ from api.auth import (
 )
 from api.errors import ApiError
 from api.keys import CONFIG, DB
+from api.responses import json_response
 from api.validation import invalid, json_body
 from db import accounts
 
@@ -40,7 +41,7 @@ async def register(request: web.Request) -> web.Response:
             )
     except accounts.EmailTaken:
         raise ApiError(409, "email_taken", f"An account with {email} already exists.") from None
-    return web.json_response(views.user(user), status=201)
+    return json_response(views.user(user), status=201)
 
 
 async def sign_in(request: web.Request) -> web.Response:
@@ -68,7 +69,7 @@ async def sign_in(request: web.Request) -> web.Response:
         if new_hash is not None:
             await accounts.set_password_hash(conn, user.id, new_hash)
     csrf = csrf_token(token)
-    response = web.json_response(
+    response = json_response(
         {
             "token": token,
             "token_type": "Bearer",
@@ -99,7 +100,7 @@ async def sign_out(request: web.Request) -> web.Response:
 
 
 async def me(request: web.Request) -> web.Response:
-    return web.json_response(views.user(await require_user(request)))
+    return json_response(views.user(await require_user(request)))
 
 
 def setup(app: web.Application) -> None:

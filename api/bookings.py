@@ -9,6 +9,7 @@ from api.auth import require_role, require_user
 from api.errors import ApiError
 from api.keys import CONFIG, DB
 from api.lookup import occurrence_or_404, owner_of, path_id, session_or_404
+from api.responses import json_response
 from api.validation import json_body
 from db import bookings
 from db.accounts import PARTICIPANT
@@ -48,7 +49,7 @@ async def _book(request: web.Request, *, waitlist: bool) -> web.Response:
 def _answer(outcome: bookings.Outcome, status: int) -> web.Response:
     shown = views.booking(outcome.booking)
     shown["occurrence"] = views.occurrence(outcome.occurrence)
-    return web.json_response(shown, status=status)
+    return json_response(shown, status=status)
 
 
 async def book(request: web.Request) -> web.Response:
@@ -71,7 +72,7 @@ async def book_series(request: web.Request) -> web.Response:
     except bookings.Refused as exc:
         raise _refused(exc, 0) from None
     status = 201 if any(outcome.changed for outcome in made) else 200
-    return web.json_response({"items": [views.booking(o.booking) for o in made]}, status=status)
+    return json_response({"items": [views.booking(o.booking) for o in made]}, status=status)
 
 
 async def my_bookings(request: web.Request) -> web.Response:
@@ -83,7 +84,7 @@ async def my_bookings(request: web.Request) -> web.Response:
         shown = views.booking(made)
         shown["occurrence"] = views.occurrence(await occurrence_or_404(request, made.occurrence_id))
         items.append(shown)
-    return web.json_response({"items": items})
+    return json_response({"items": items})
 
 
 async def _own_booking(request: web.Request) -> Booking:
@@ -117,7 +118,7 @@ async def roster(request: web.Request) -> web.Response:
     occurrence = await occurrence_or_404(request, path_id(request))
     await owner_of(request, occurrence.facilitator_id, "see who booked")
     entries = await bookings.roster(request.app[DB], occurrence.id)
-    return web.json_response({"items": [views.roster_entry(e) for e in entries]})
+    return json_response({"items": [views.roster_entry(e) for e in entries]})
 
 
 def setup(app: web.Application) -> None:

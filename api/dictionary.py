@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 
 from api.errors import ApiError
+from api.responses import json_response
 from dictionary import Dictionary
 from dictionary.config import DictionaryMissing
 from dictionary.model import Invalid
@@ -38,7 +39,7 @@ async def define(request: web.Request) -> web.Response:
     result = request.app[DICTIONARY].get().lookup(request.match_info["word"])
     if isinstance(result, Invalid):
         raise ApiError(400, "invalid_word", result.reason)
-    return web.json_response(to_json(result))
+    return json_response(to_json(result))
 
 
 async def _dictionary(app: web.Application) -> AsyncIterator[None]:

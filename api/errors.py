@@ -8,6 +8,8 @@ from http import HTTPStatus
 
 from aiohttp import web
 
+from api.responses import json_response
+
 log = logging.getLogger("colearn.api")
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -27,7 +29,7 @@ class ApiError(Exception):
 
 
 def error_response(status: int, code: str, message: str) -> web.Response:
-    return web.json_response({"error": {"code": code, "message": message}}, status=status)
+    return json_response({"error": {"code": code, "message": message}}, status=status)
 
 
 _HTTP_CODES = {

@@ -21,6 +21,7 @@ from api.errors import ApiError
 from api.invitations import show
 from api.keys import CONFIG, DB
 from api.lookup import occurrence_or_404
+from api.responses import json_response
 from api.room_access import MIN_TTL, _check_window
 from api.room_tokens import GUEST, room_token
 from api.validation import Fields, invalid, json_body
@@ -69,7 +70,7 @@ async def _answer(request: web.Request, found: Invitation) -> web.Response:
     shown = await show(request, found)
     shown.pop("email")  # the link alone must not reveal the address it was sent to
     shown["has_account"] = found.user_id is not None
-    return web.json_response(shown)
+    return json_response(shown)
 
 
 def _no_account(found: Invitation) -> None:
@@ -130,7 +131,7 @@ async def token(request: web.Request) -> web.Response:
         role=GUEST,
         ttl=ttl,
     )
-    return web.json_response(
+    return json_response(
         {
             "token": jwt,
             "url": config.livekit.url,
@@ -172,7 +173,7 @@ async def make_account(request: web.Request) -> web.Response:
             "email_taken",
             "There is already an account with the address this invitation was sent to: sign in.",
         ) from None
-    return web.json_response(views.user(user), status=201)
+    return json_response(views.user(user), status=201)
 
 
 def setup(app: web.Application) -> None:

@@ -8,6 +8,7 @@ import aiohttp
 from aiohttp import web
 
 from api.keys import CONFIG, DB, HTTP
+from api.responses import json_response
 from db.health import schema_version
 
 LIVEKIT_TIMEOUT_S = 2.0
@@ -41,7 +42,7 @@ async def healthz(request: web.Request) -> web.Response:
     database, livekit = await asyncio.gather(_check_db(request), _check_livekit(request))
     ok = bool(database["ok"]) and bool(livekit["ok"])
     body = {"status": "ok" if ok else "degraded", "database": database, "livekit": livekit}
-    return web.json_response(body, status=200 if ok else 503)
+    return json_response(body, status=200 if ok else 503)
 
 
 def setup(app: web.Application) -> None:

@@ -20,6 +20,7 @@ from api.bookings import _refused as refused_error
 from api.errors import ApiError
 from api.keys import CONFIG, DB
 from api.lookup import occurrence_or_404, owner_of, path_id, session_or_404
+from api.responses import json_response
 from api.validation import Fields, invalid, json_body
 from db import accounts, bookings, invitations, occurrences
 from db.accounts import FACILITATOR, PARTICIPANT, User
@@ -152,7 +153,7 @@ async def _invite(
     for item, (_, created) in zip(items, made, strict=True):
         item["created"] = created
     status = 201 if any(created for _, created in made) else 200
-    return web.json_response({"items": items}, status=status)
+    return json_response({"items": items}, status=status)
 
 
 async def invite_to_occurrence(request: web.Request) -> web.Response:
@@ -170,14 +171,14 @@ async def of_session(request: web.Request) -> web.Response:
     session = await session_or_404(request, path_id(request))
     await owner_of(request, session.facilitator_id, "see its invitations")
     found = await invitations.of_session(request.app[DB], session.id)
-    return web.json_response({"items": [await show(request, i) for i in found]})
+    return json_response({"items": [await show(request, i) for i in found]})
 
 
 async def candidates(request: web.Request) -> web.Response:
     user = await require_role(request, FACILITATOR, "invite past participants")
     now = request.app[CONFIG].clock()
     people = await invitations.past_participants(request.app[DB], user.id, now)
-    return web.json_response({"items": [invitation_views.past_participant(p) for p in people]})
+    return json_response({"items": [invitation_views.past_participant(p) for p in people]})
 
 
 async def _found(request: web.Request) -> Invitation:
@@ -202,13 +203,13 @@ async def revoke(request: web.Request) -> web.Response:
             "invitation_accepted",
             "This member accepted the invitation; the booking is theirs to cancel.",
         ) from None
-    return web.json_response(await show(request, done))
+    return json_response(await show(request, done))
 
 
 async def mine(request: web.Request) -> web.Response:
     user = await require_user(request)
     found = await invitations.of_user(request.app[DB], user.id)
-    return web.json_response({"items": [await show(request, i) for i in found]})
+    return json_response({"items": [await show(request, i) for i in found]})
 
 
 async def _own(request: web.Request) -> Invitation:
@@ -234,7 +235,7 @@ async def accept(request: web.Request) -> web.Response:
         raise refused_error(exc, found.occurrence_id or 0) from None
     shown = await show(request, done)
     shown["bookings"] = [views.booking(o.booking) for o in made]
-    return web.json_response(shown)
+    return json_response(shown)
 
 
 async def decline(request: web.Request) -> web.Response:
@@ -245,7 +246,7 @@ async def decline(request: web.Request) -> web.Response:
         )
     except invitations.NotOpen as exc:
         raise _not_open(exc) from None
-    return web.json_response(await show(request, done))
+    return json_response(await show(request, done))
 
 
 def setup(app: web.Application) -> None:

@@ -7,6 +7,7 @@ from aiohttp import web
 
 from api.auth import require_user
 from api.keys import CONFIG, DB
+from api.responses import json_response
 from api.validation import invalid, json_body
 from db import mail_settings, outbox
 
@@ -15,7 +16,7 @@ ALWAYS_SENT = [k for k in outbox.KINDS if k != outbox.REMINDER]
 
 async def _answer(request: web.Request, user_id: int) -> web.Response:
     lead = request.app[CONFIG].mail.reminder_lead
-    return web.json_response(
+    return json_response(
         {
             "reminders": await mail_settings.reminders_on(request.app[DB], user_id),
             "reminder_lead_minutes": int(lead.total_seconds() // 60),

@@ -13,6 +13,7 @@ from api import views
 from api.errors import ApiError
 from api.keys import CONFIG, DB
 from api.lookup import occurrence_or_404, owner_of, path_id
+from api.responses import json_response
 from api.sessions import LEVELS, MAX_CAPACITY, MAX_DURATION, MIN_DURATION
 from api.validation import invalid, json_body, query
 from db import bookings, occurrences, sessions
@@ -63,14 +64,12 @@ async def browse(request: web.Request) -> web.Response:
     found = await occurrences.browse(request.app[DB], where, limit + 1)
     page = found[:limit]
     next_cursor = _cursor(page[-1]) if len(found) > limit else None
-    return web.json_response(
-        {"items": [views.occurrence(o) for o in page], "next_cursor": next_cursor}
-    )
+    return json_response({"items": [views.occurrence(o) for o in page], "next_cursor": next_cursor})
 
 
 async def get_occurrence(request: web.Request) -> web.Response:
     found = await occurrence_or_404(request, path_id(request))
-    return web.json_response(views.occurrence(found))
+    return json_response(views.occurrence(found))
 
 
 async def update_occurrence(request: web.Request) -> web.Response:
@@ -108,7 +107,7 @@ async def update_occurrence(request: web.Request) -> web.Response:
         raise ApiError(
             409, "time_taken", "Another occurrence of this session already starts at that time."
         ) from None
-    return web.json_response(views.occurrence(await occurrence_or_404(request, found.id)))
+    return json_response(views.occurrence(await occurrence_or_404(request, found.id)))
 
 
 async def cancel_occurrence(request: web.Request) -> web.Response:
@@ -122,7 +121,7 @@ async def cancel_occurrence(request: web.Request) -> web.Response:
             await sessions.cancel_occurrence(
                 conn, found.id, now=now, reason=bookings.OCCURRENCE_CANCELLED
             )
-    return web.json_response(views.occurrence(await occurrence_or_404(request, found.id)))
+    return json_response(views.occurrence(await occurrence_or_404(request, found.id)))
 
 
 def setup(app: web.Application) -> None:

@@ -17,6 +17,7 @@ from api.auth import require_user
 from api.keys import CONFIG, DB
 from api.lookup import occurrence_or_404, owner_of, path_id
 from api.membership import require_member
+from api.responses import json_response
 from api.room_access import identity_of
 from api.validation import query
 from db import chat, presence, vocabulary
@@ -39,7 +40,7 @@ async def messages(request: web.Request) -> web.Response:
         request.app[DB], occurrence_id=occurrence.id, after_id=after, limit=limit + 1
     )
     shown = found[:limit]
-    return web.json_response(
+    return json_response(
         {
             "occurrence_id": occurrence.id,
             "messages": [m.as_json() for m in shown],
@@ -55,7 +56,7 @@ async def attendance(request: web.Request) -> web.Response:
     rows = await presence.attendance(
         request.app[DB], occurrence_id=occurrence.id, now=request.app[CONFIG].clock()
     )
-    return web.json_response(
+    return json_response(
         {
             "occurrence_id": occurrence.id,
             "attendees": [
@@ -80,7 +81,7 @@ async def my_vocabulary(request: web.Request) -> web.Response:
         request.app[DB], identity_of(user), after_id=after, limit=limit + 1
     )
     shown = found[:limit]
-    return web.json_response(
+    return json_response(
         {
             "words": [
                 {

@@ -15,6 +15,7 @@ from api.auth import require_user
 from api.errors import ApiError
 from api.keys import CONFIG, DB
 from api.lookup import occurrence_or_404, path_id
+from api.responses import json_response
 from api.room_tokens import FACILITATOR, PARTICIPANT, room_token
 from api.validation import json_body
 from db import bookings, occurrences
@@ -78,7 +79,7 @@ async def token(request: web.Request) -> web.Response:
         role=role,
         ttl=ttl,
     )
-    return web.json_response(
+    return json_response(
         {
             "token": jwt,
             "url": config.livekit.url,

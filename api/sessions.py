@@ -11,6 +11,7 @@ from api.auth import require_role
 from api.errors import ApiError
 from api.keys import CONFIG, DB
 from api.lookup import owner_of, path_id, session_or_404
+from api.responses import json_response
 from api.validation import Fields, invalid, json_body, query
 from db import occurrences, sessions
 from db.accounts import FACILITATOR
@@ -93,12 +94,12 @@ async def create_session(request: web.Request) -> web.Response:
     async with request.app[DB].transaction() as conn:
         session_id = await sessions.create(conn, user.id, fields, slots)
     created = await session_or_404(request, session_id)
-    return web.json_response(await _view(request, created), status=201)
+    return json_response(await _view(request, created), status=201)
 
 
 async def get_session(request: web.Request) -> web.Response:
     found = await session_or_404(request, path_id(request))
-    return web.json_response(await _view(request, found))
+    return json_response(await _view(request, found))
 
 
 async def list_sessions(request: web.Request) -> web.Response:
@@ -115,7 +116,7 @@ async def list_sessions(request: web.Request) -> web.Response:
         for s in found[:limit]
     ]
     next_cursor = str(found[limit - 1].id) if len(found) > limit else None
-    return web.json_response({"items": items, "next_cursor": next_cursor})
+    return json_response({"items": items, "next_cursor": next_cursor})
 
 
 async def update_session(request: web.Request) -> web.Response:
@@ -141,7 +142,7 @@ async def update_session(request: web.Request) -> web.Response:
                 await sessions.reschedule(conn, found.id, slots, capacity=fields.capacity, now=now)
     except CapacityBelowBooked as exc:
         raise _capacity_refused(exc) from None
-    return web.json_response(await _view(request, await session_or_404(request, found.id)))
+    return json_response(await _view(request, await session_or_404(request, found.id)))
 
 
 async def cancel_session(request: web.Request) -> web.Response:
@@ -150,7 +151,7 @@ async def cancel_session(request: web.Request) -> web.Response:
     if found.status == sessions.ACTIVE:
         async with request.app[DB].transaction() as conn:
             await sessions.cancel(conn, found.id, now=request.app[CONFIG].clock())
-    return web.json_response(await _view(request, await session_or_404(request, found.id)))
+    return json_response(await _view(request, await session_or_404(request, found.id)))
 
 
 def setup(app: web.Application) -> None:

@@ -16,6 +16,7 @@ from api.errors import ApiError
 from api.keys import DB
 from api.lookup import owner_of, path_id, session_or_404
 from api.membership import require_member
+from api.responses import json_response
 from api.validation import invalid, json_body
 from db import transcripts
 
@@ -27,7 +28,7 @@ def _parse(stamp: object) -> datetime:
 async def transcript(request: web.Request) -> web.Response:
     _user, occurrence = await require_member(request)
     segments = await transcripts.occurrence_segments(request.app[DB], occurrence.id)
-    return web.json_response(
+    return json_response(
         {
             "occurrence_id": occurrence.id,
             "segments": [
@@ -84,7 +85,7 @@ async def set_captions(request: web.Request) -> web.Response:
     body.done()
     if not await transcripts.set_captions_enabled(request.app[DB], session.id, enabled):
         raise ApiError(404, "not_found", f"There is no session {session.id}.")
-    return web.json_response({"session_id": session.id, "captions_enabled": enabled})
+    return json_response({"session_id": session.id, "captions_enabled": enabled})
 
 
 def setup(app: web.Application) -> None:

@@ -15,6 +15,7 @@ from livekit import api as lkapi
 
 from api.errors import ApiError
 from api.keys import CONFIG, DB
+from api.responses import json_response
 from db import occurrences, rooms
 from db.events import append_event, topic_for
 
@@ -46,7 +47,7 @@ async def receive(request: web.Request) -> web.Response:
     occurrence_id = occurrence.id if occurrence else None
     async with db.transaction() as conn:
         if not await rooms.first_delivery(conn, event.id, event.event, room_name):
-            return web.json_response({"status": "duplicate"})
+            return json_response({"status": "duplicate"})
         kind = RECORDED.get(event.event)
         if kind is not None and room_name is not None:
             await rooms.mark(
@@ -63,7 +64,7 @@ async def receive(request: web.Request) -> web.Response:
                 kind,
                 {"room_name": room_name, "occurrence_id": occurrence_id, "at": at.isoformat()},
             )
-    return web.json_response({"status": "ok"})
+    return json_response({"status": "ok"})
 
 
 def setup(app: web.Application) -> None:

@@ -26,6 +26,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import aiohttp
+import uvloop
 from aiohttp import web
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,7 +53,8 @@ def serve_bare(port: int) -> None:
 
     app = web.Application()
     app.router.add_post("/bare", constant)
-    web.run_app(app, host="127.0.0.1", port=port, print=None, access_log=None)
+    # the same event loop as the API's (api/__main__.py), so the two differ only in handler
+    web.run_app(app, host="127.0.0.1", port=port, loop=uvloop.new_event_loop(), print=None)
 
 
 async def seed(db_path: Path, users: int, occurrences: int) -> tuple[list[str], list[int]]:

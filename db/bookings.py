@@ -175,6 +175,22 @@ def _tell(conn: sqlite3.Connection, kind: str, booking: Booking) -> None:
     record_event(conn, f"user:{booking.user_id}", kind, payload)
 
 
+def _booking_state(
+    conn: sqlite3.Connection, occurrence_id: int, user_id: int, stamp: str
+) -> sqlite3.Row | None:
+    """In one read: the occurrence's status, end, capacity and seats taken, whether an
+    invitation hold on it has lapsed, and the id and status of the user's booking."""
+    return conn.execute(
+        "SELECT o.status, o.ends_at, o.capacity, o.seats_booked,"
+        " EXISTS (SELECT 1 FROM invitation_seats h WHERE h.occurrence_id = o.id"
+        "  AND h.kind = 'hold' AND h.held_until <= ?3),"
+        " b.id, b.status"
+        " FROM occurrences o LEFT JOIN bookings b ON b.occurrence_id = o.id AND b.user_id = ?2"
+        " WHERE o.id = ?1",
+        (occurrence_id, user_id, stamp),
+    ).fetchone()
+
+
 def book(
     conn: sqlite3.Connection,
     occurrence_id: int,
@@ -185,33 +201,27 @@ def book(
 ) -> Outcome:
     """A seat (or, if full and ``waitlist``, a waitlist place); a new seat is confirmed by
     mail unless ``mail`` is False (a series booking sends one mail for all)."""
-    if seat_holds.lapse(conn, now, occurrence_id):  # a lapsed invitation hold frees its seat
+    stamp = to_db(now)
+    row = _booking_state(conn, occurrence_id, user_id, stamp)
+    if row is not None and row[4]:  # a lapsed invitation hold frees its seat
+        seat_holds.lapse(conn, now, occurrence_id)
         promote(conn, occurrence_id, now)
-    row = conn.execute(
-        "SELECT status, ends_at, capacity, seats_booked FROM occurrences WHERE id = ?",
-        (occurrence_id,),
-    ).fetchone()
+        row = _booking_state(conn, occurrence_id, user_id, stamp)
     if row is None:
         raise NoSuchOccurrence(occurrence_id)
     if row[0] != "scheduled":
         raise OccurrenceCancelled(occurrence_id)
-    if from_db(row[1]) <= now:
+    if row[1] <= stamp:  # stored times compare as text
         raise OccurrenceEnded(occurrence_id)
     free = row[3] < row[2]
-    # id and status only: the full row (with its waitlist position) is read when needed
-    found = conn.execute(
-        "SELECT id, status FROM bookings WHERE occurrence_id = ? AND user_id = ?",
-        (occurrence_id, user_id),
-    ).fetchone()
-    status_now = found[1] if found is not None else None
+    found_id, status_now = row[5], row[6]
     if status_now == BOOKED or (status_now == WAITLISTED and not free and waitlist):
-        existing = load(conn, found[0])
+        existing = load(conn, found_id)
         assert existing is not None
         return _unchanged(conn, existing)
     if not free and not waitlist:
         raise OccurrenceFull(occurrence_id, row[2], row[3])
-    stamp = to_db(now)
-    if found is None and free:
+    if found_id is None and free:
         cursor = conn.execute(
             "INSERT INTO bookings (occurrence_id, user_id, status, created_at, updated_at)"
             " VALUES (?, ?, 'booked', ?, ?)",
@@ -222,7 +232,7 @@ def book(
         )
     else:
         status, waitlisted_at = (BOOKED, None) if free else (WAITLISTED, stamp)
-        if found is None:
+        if found_id is None:
             cursor = conn.execute(
                 "INSERT INTO bookings (occurrence_id, user_id, status, waitlisted_at, created_at,"
                 " updated_at) VALUES (?, ?, ?, ?, ?, ?)",
@@ -230,7 +240,7 @@ def book(
             )
             booking_id = int(cursor.lastrowid or 0)
         else:
-            booking_id = found[0]
+            booking_id = found_id
             conn.execute(
                 "UPDATE bookings SET status = ?, cancel_reason = NULL, waitlisted_at = ?,"
                 " updated_at = ? WHERE id = ?",

@@ -1,15 +1,21 @@
 """The one way into the SQLite file: a serialized write path beside WAL readers.
 
-The API and the agent worker open the same file. Writes go through ``transaction()``,
-which takes SQLite's write lock up front (``BEGIN IMMEDIATE``) so a transaction never
-fails half-way on a lock upgrade; within one process an asyncio lock queues writers so
-they do not spin on ``busy_timeout``. Reads use a separate connection and never block
-on writers (WAL).
+The API and the agent worker open the same file. Writes go through ``write`` (group
+commit, below) or ``transaction()``, which take SQLite's write lock up front (``BEGIN
+IMMEDIATE``) so a transaction never fails half-way on a lock upgrade; within one process
+an asyncio lock queues writers so they do not spin on ``busy_timeout``. Reads use a
+separate connection and never block on writers (WAL).
+
+Checkpoints (copying the WAL back into the database file) are not left to the commit
+that happens to cross SQLite's threshold: that commit would pay for copying every page
+written since the last one. A background thread does them instead (``_Checkpointer``).
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
+import os
 import sqlite3
 from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
@@ -21,6 +27,16 @@ import aiosqlite
 from db.migrate import migrate
 
 BUSY_TIMEOUT_MS = 10_000
+PRAGMAS = (
+    "journal_mode=WAL",
+    "foreign_keys=ON",
+    "synchronous=NORMAL",
+    "cache_size=-65536",  # 64 MiB of pages: the hot indexes stay in memory
+    "wal_autocheckpoint=0",  # the checkpointer thread does it
+)
+CHECKPOINT_AT_BYTES = 4 * 1024 * 1024  # SQLite's own default threshold: 1000 4-KiB pages
+
+log = logging.getLogger("colearn.db")
 
 T = TypeVar("T")
 
@@ -35,7 +51,7 @@ async def on_thread(conn: aiosqlite.Connection, fn: Callable[..., T], *args: Any
     return await conn._execute(fn, conn._conn, *args)
 
 
-MAX_GROUP = 200
+MAX_GROUP = 100  # at ~0.1 ms a write, the longest the event loop waits for a group
 Pending = tuple[Callable[..., Any], tuple[Any, ...], "asyncio.Future[Any]"]
 
 
@@ -51,31 +67,109 @@ def _run_group(conn: sqlite3.Connection, batch: list[Pending]) -> list[tuple[boo
                 conn.execute("ROLLBACK TO one_write")
                 outcomes.append((False, exc))
             conn.execute("RELEASE one_write")
+        conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
         raise
-    conn.execute("COMMIT")
     return outcomes
 
 
 async def _open(path: Path) -> aiosqlite.Connection:
     conn = await aiosqlite.connect(path, isolation_level=None)
     conn.row_factory = sqlite3.Row
-    await conn.execute("PRAGMA journal_mode=WAL")
-    await conn.execute("PRAGMA foreign_keys=ON")
-    await conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-    await conn.execute("PRAGMA synchronous=NORMAL")
+    for pragma in (*PRAGMAS, f"busy_timeout={BUSY_TIMEOUT_MS}"):
+        # read each answer out: an unfinished statement holds a read snapshot, and
+        # while one is held the WAL cannot start over from its beginning
+        async with conn.execute(f"PRAGMA {pragma}") as cursor:
+            await cursor.fetchall()
     return conn
+
+
+def _open_inline(path: Path) -> sqlite3.Connection:
+    """The connection group commits run on, in the event loop's own thread: it never
+    waits for the lock (busy_timeout 0), so it can never stall the loop."""
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    conn.row_factory = sqlite3.Row
+    for pragma in (*PRAGMAS, "busy_timeout=0"):
+        conn.execute(f"PRAGMA {pragma}").fetchall()
+    return conn
+
+
+def _is_busy(exc: sqlite3.OperationalError) -> bool:
+    return getattr(exc, "sqlite_errorcode", None) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+
+
+class _Checkpointer:
+    """Copies the WAL into the database file on a thread of its own once it has grown,
+    so no commit pays for it; SQLite does the copying without holding Python's GIL.
+
+    It holds this process's write lock meanwhile: the WAL only starts over from its
+    beginning when a checkpoint has copied every frame, which a stream of commits landing
+    during the copy would prevent for ever. The event loop keeps serving; writes queue and
+    then commit as one larger group.
+    """
+
+    def __init__(self, path: Path, write_lock: asyncio.Lock) -> None:
+        self._wal = Path(f"{path}-wal")
+        self._lock = write_lock
+        self._conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self._running: asyncio.Task[None] | None = None
+
+    def after_commit(self) -> None:
+        if self._running is not None and not self._running.done():
+            return
+        try:
+            size = os.stat(self._wal).st_size
+        except FileNotFoundError:
+            return
+        if size >= CHECKPOINT_AT_BYTES:
+            self._running = asyncio.create_task(self._checkpoint(), name="colearn-checkpoint")
+
+    async def _checkpoint(self) -> None:
+        async with self._lock:
+            await asyncio.to_thread(self._copy)
+
+    def _copy(self) -> None:
+        try:
+            self._conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+        except sqlite3.Error as exc:  # the next commit tries again
+            log.warning("WAL checkpoint failed: %s", exc)
+
+    async def aclose(self) -> None:
+        if self._running is not None:
+            await self._running
+        self._conn.close()
+
+
+def _fetchone(conn: sqlite3.Connection, sql: str, params: tuple[Any, ...]) -> sqlite3.Row | None:
+    cursor = conn.execute(sql, params)
+    try:
+        return cursor.fetchone()
+    finally:
+        cursor.close()  # ends the statement, and with it the read transaction
+
+
+def _fetchall(conn: sqlite3.Connection, sql: str, params: tuple[Any, ...]) -> list[sqlite3.Row]:
+    return conn.execute(sql, params).fetchall()
 
 
 class Database:
     """An open Co~Learn database: ``await Database.open(path)``, then ``await db.aclose()``."""
 
-    def __init__(self, path: Path, writer: aiosqlite.Connection, reader: aiosqlite.Connection):
+    def __init__(
+        self,
+        path: Path,
+        writer: aiosqlite.Connection,
+        reader: aiosqlite.Connection,
+        inline: sqlite3.Connection,
+    ):
         self.path = path
         self._writer = writer
         self._reader = reader
+        self._inline = inline
         self._write_lock = asyncio.Lock()
+        self._checkpointer = _Checkpointer(path, self._write_lock)
         self._commit_listeners: list[Callable[[], None]] = []
         self._pending: list[Pending] = []
         self._flusher: asyncio.Task[None] | None = None
@@ -90,13 +184,20 @@ class Database:
         except BaseException:
             await writer.close()
             raise
-        return cls(path, writer, reader)
+        return cls(path, writer, reader, _open_inline(path))
 
     async def aclose(self) -> None:
         if self._flusher is not None:
             await self._flusher
+        await self._checkpointer.aclose()
+        self._inline.close()
         await self._reader.close()
         await self._writer.close()
+
+    def _committed(self) -> None:
+        self._checkpointer.after_commit()
+        for listener in self._commit_listeners:
+            listener()
 
     def on_commit(self, listener: Callable[[], None]) -> None:
         """Call ``listener`` after each commit (e.g. to push new events without waiting)."""
@@ -114,15 +215,16 @@ class Database:
                 raise
             else:
                 await self._writer.execute("COMMIT")
-                for listener in self._commit_listeners:
-                    listener()
+                self._committed()
 
     async def write(self, fn: Callable[..., T], *args: Any) -> T:
-        """``fn(conn, *args)`` on the writer's thread, all or nothing.
+        """``fn(conn, *args)``, all or nothing; ``fn`` must be quick (no waiting on I/O).
 
-        Writes that arrive together are committed together (group commit): one hop to the
-        writer's thread and one COMMIT for the lot, each in a SAVEPOINT of its own so one
-        that raises is undone alone. Under load this is what keeps the write lock short.
+        Writes that arrive together are committed together (group commit): one COMMIT for
+        the lot, each in a SAVEPOINT of its own so one that raises is undone alone. The
+        group runs right on the event loop's thread: a write is tens of microseconds, less
+        than a hop to another thread and back would cost. Only when another process holds
+        the write lock does the group wait for it, on the writer's thread.
         """
         future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         self._pending.append((fn, args, future))
@@ -135,7 +237,13 @@ class Database:
             batch, self._pending = self._pending[:MAX_GROUP], self._pending[MAX_GROUP:]
             try:
                 async with self._write_lock:
-                    outcomes = await on_thread(self._writer, _run_group, batch)
+                    try:
+                        outcomes = _run_group(self._inline, batch)
+                    except sqlite3.OperationalError as exc:
+                        if not _is_busy(exc):
+                            raise
+                        # another process is writing: wait for it off the loop
+                        outcomes = await on_thread(self._writer, _run_group, batch)
             except BaseException as exc:
                 for _, _, future in batch:
                     if not future.done():
@@ -150,17 +258,17 @@ class Database:
                     future.set_result(value)
                 else:
                     future.set_exception(value)
-            for listener in self._commit_listeners:
-                listener()
+            self._committed()
 
     async def read(self, fn: Callable[..., T], *args: Any) -> T:
         """``fn(conn, *args)`` on the reader's thread, in a single hop."""
         return await on_thread(self._reader, fn, *args)
 
+    # Each read runs start to finish in one hop. A statement left open across hops (as
+    # aiosqlite's cursors do) keeps the shared reader in a read transaction, and every
+    # read interleaved meanwhile would see that older snapshot instead of the last commit.
     async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Row | None:
-        async with self._reader.execute(sql, tuple(params)) as cursor:
-            return await cursor.fetchone()
+        return await self.read(_fetchone, sql, tuple(params))
 
     async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
-        async with self._reader.execute(sql, tuple(params)) as cursor:
-            return list(await cursor.fetchall())
+        return await self.read(_fetchall, sql, tuple(params))

@@ -15,13 +15,13 @@ topic of its room. Payloads carry no email addresses; user events go only to tha
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
 import aiosqlite
+import orjson
 
 from db.database import on_thread
 from db.rows import Source, fetchall, fetchone
@@ -35,7 +35,7 @@ def record_event(conn: sqlite3.Connection, topic: str, kind: str, payload: dict[
     """Record an event inside the transaction open on ``conn``; returns its id."""
     cursor = conn.execute(
         "INSERT INTO events (topic, kind, payload) VALUES (?, ?, ?)",
-        (topic, kind, json.dumps(payload, separators=(",", ":"))),
+        (topic, kind, orjson.dumps(payload).decode()),
     )
     assert cursor.lastrowid is not None
     return cursor.lastrowid

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import orjson
+
 from db.rows import Source, fetchall, fetchone
 from db.times import maybe_from_db, to_db
 
@@ -135,17 +137,18 @@ def enqueue(
     ``dedupe_key`` was already used). About one occurrence, or (no ``occurrence_id``) the
     whole series of ``session_id``; ``series_wide`` turns a cancellation of one occurrence
     into one of the whole series for those who hold the series, once."""
-    if recipient is None:
-        found = conn.execute("SELECT email FROM users WHERE id = ?", (user_id,)).fetchone()
-        assert found is not None, f"no user {user_id}"
-        recipient = str(found[0])
     recurrence: str | None = None
     if occurrence_id is not None:
-        occ = conn.execute(
-            "SELECT session_id, original_starts_at, starts_at FROM occurrences WHERE id = ?",
-            (occurrence_id,),
+        # the recipient's address and the occurrence's series in one read
+        row = conn.execute(
+            "SELECT (SELECT email FROM users WHERE id = ?), session_id, original_starts_at,"
+            " starts_at FROM occurrences WHERE id = ?",
+            (user_id, occurrence_id),
         ).fetchone()
-        session_id = int(occ[0])
+        assert row is not None, f"no occurrence {occurrence_id}"
+        recipient = recipient if recipient is not None else row[0]
+        assert recipient is not None, f"no user {user_id}"
+        session_id = int(row[1])
         whole = f"{kind}:{series_uid(session_id)}:{recipient}"
         if series_wide and _used(conn, whole):
             return None  # the whole series was cancelled for them in this same change
@@ -154,29 +157,32 @@ def enqueue(
             if series_wide:
                 dedupe_key = dedupe_key or whole
             else:
-                recurrence = occ[1] or occ[2]
+                recurrence = row[2] or row[3]
         else:
             uid = occurrence_uid(occurrence_id)
     else:
         assert session_id is not None, "a mail is about an occurrence or a series"
+        if recipient is None:
+            found = conn.execute("SELECT email FROM users WHERE id = ?", (user_id,)).fetchone()
+            assert found is not None, f"no user {user_id}"
+            recipient = str(found[0])
         uid = series_uid(session_id)
-    sequence = conn.execute(
-        "SELECT COUNT(*) FROM outbox WHERE recipient = ? AND ical_uid = ?", (recipient, uid)
-    ).fetchone()[0]
     body = {"occurrence_id": occurrence_id, "session_id": session_id, **(payload or {})}
     stamp = to_db(now)
+    # SEQUENCE: how many mails this recipient already got about this calendar entry
     cursor = conn.execute(
         "INSERT INTO outbox (kind, recipient, user_id, payload, ical_uid, ical_recurrence,"
         " ical_sequence, ical_method, dedupe_key, next_attempt_at, created_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING",
+        " VALUES (?, ?, ?, ?, ?, ?,"
+        " (SELECT COUNT(*) FROM outbox WHERE recipient = ?2 AND ical_uid = ?5),"
+        " ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING",
         (
             kind,
             recipient,
             user_id,
-            json.dumps(body, separators=(",", ":")),
+            orjson.dumps(body).decode(),
             uid,
             recurrence,
-            sequence,
             "CANCEL" if kind in CANCELS else "REQUEST",
             dedupe_key,
             stamp,

