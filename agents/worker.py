@@ -10,7 +10,15 @@ import logging
 
 from livekit.agents import AgentServer, AutoSubscribe, JobContext, JobExecutorType, JobRequest
 
-from agents import chat_relay, commands, history_rpc, presence, room_connect, room_lease
+from agents import (
+    chat_relay,
+    commands,
+    guest_gate,
+    history_rpc,
+    presence,
+    room_connect,
+    room_lease,
+)
 from agents.captions.config import CaptionConfig
 from agents.captions.room_captions import RoomCaptions
 from agents.captions.service import CaptionService
@@ -76,6 +84,7 @@ async def entrypoint(ctx: JobContext) -> None:
     await room_connect.connect(ctx, auto_subscribe=AutoSubscribe.SUBSCRIBE_NONE)
     log.info("agent joined room %s", ctx.room.name)
     presence.attach(ctx, store, held)
+    guest_gate.attach(ctx, store)
     history_rpc.attach(ctx.room, store, held.room)
     commands.attach(ctx, chat, services.words, store, held.room)
     room_captions = RoomCaptions(ctx.room, store, captions) if captions is not None else None

@@ -18,11 +18,12 @@ from api import invitation_views, passwords, views
 from api.auth import new_token, require_role, require_user, token_hash
 from api.bookings import _refused as refused_error
 from api.errors import ApiError
-from api.keys import CONFIG, DB
+from api.keys import CONFIG, DB, HTTP
 from api.lookup import occurrence_or_404, owner_of, path_id, session_or_404
 from api.responses import json_response
+from api.room_service import remove_from_room
 from api.validation import Fields, invalid, json_body
-from db import accounts, bookings, invitations, occurrences
+from db import accounts, bookings, guests, invitations, occurrences
 from db.accounts import FACILITATOR, PARTICIPANT, User
 from db.invitations import Invitation, NewInvitation
 from db.sessions import Session
@@ -203,6 +204,15 @@ async def revoke(request: web.Request) -> web.Response:
             "invitation_accepted",
             "This member accepted the invitation; the booking is theirs to cancel.",
         ) from None
+    if found.kind == invitations.GUEST and found.occurrence_id is not None:
+        # a guest already in the room leaves it now, not when their token runs out
+        occurrence = await occurrence_or_404(request, found.occurrence_id)
+        await remove_from_room(
+            request.app[CONFIG].livekit,
+            request.app[HTTP],
+            occurrence.room_name,
+            guests.identity(found.id),
+        )
     return json_response(await show(request, done))
 
 
