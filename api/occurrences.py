@@ -93,7 +93,7 @@ async def update_occurrence(request: web.Request) -> web.Response:
         async with request.app[DB].transaction() as conn:
             if (new_start, new_start + length) != (found.starts_at, found.ends_at):
                 await sessions.move_occurrence(
-                    conn, found.id, (new_start, new_start + length), detach=True
+                    conn, found.id, (new_start, new_start + length), detach=True, now=now
                 )
             if capacity is not None and capacity != found.capacity:
                 await sessions.set_occurrence_capacity(conn, found.id, capacity, now=now)

@@ -252,20 +252,26 @@ def revoke(conn: sqlite3.Connection, invitation_id: int, now: datetime) -> Invit
     return _close(conn, found, REVOKED, now)
 
 
-def release_occurrence(
-    conn: sqlite3.Connection, occurrence_id: int, now: datetime, reason: str
-) -> None:
-    """An occurrence was cancelled: seats held by invitations go, and guests with a seat
-    and people still invited (without a booking there) are told by mail."""
-    seat_holds.release_occurrence(conn, occurrence_id)
-    rows = conn.execute(
+def _invited_only(conn: sqlite3.Connection, occurrence_id: int) -> list[sqlite3.Row]:
+    """(invitation id, email, user id) of guests with a seat and people still invited to
+    the occurrence, who have no booking there: the mail about their invitation gave them
+    its calendar entry."""
+    return conn.execute(
         "SELECT i.id, i.email, i.user_id FROM invitations i WHERE i.occurrence_id = ?"
         " AND (i.status = 'pending' OR (i.kind = 'guest' AND i.status = 'accepted'))"
         " AND NOT EXISTS (SELECT 1 FROM bookings b WHERE b.occurrence_id = i.occurrence_id"
         "  AND b.user_id = i.user_id)",
         (occurrence_id,),
     ).fetchall()
-    for invitation_id, email, user_id in rows:
+
+
+def release_occurrence(
+    conn: sqlite3.Connection, occurrence_id: int, now: datetime, reason: str
+) -> None:
+    """An occurrence was cancelled: seats held by invitations go, and guests with a seat
+    and people still invited (without a booking there) are told by mail."""
+    seat_holds.release_occurrence(conn, occurrence_id)
+    for invitation_id, email, user_id in _invited_only(conn, occurrence_id):
         outbox.enqueue(
             conn,
             outbox.OCCURRENCE_CANCELLED,
@@ -276,6 +282,27 @@ def release_occurrence(
             payload={"invitation_id": invitation_id, "reason": reason},
             series_wide=reason == bookings.SESSION_CANCELLED,
         )
+
+
+def tell_moved(conn: sqlite3.Connection, occurrence_id: int, now: datetime) -> int:
+    """An occurrence has a new time: everyone whose calendar holds it gets a mail with the
+    updated entry (booked people, guests with a seat, people still invited); how many."""
+    booked = conn.execute(
+        "SELECT NULL, NULL, user_id FROM bookings WHERE occurrence_id = ? AND status = 'booked'",
+        (occurrence_id,),
+    ).fetchall()
+    rows = [*booked, *_invited_only(conn, occurrence_id)]
+    for invitation_id, email, user_id in rows:
+        outbox.enqueue(
+            conn,
+            outbox.OCCURRENCE_MOVED,
+            now=now,
+            recipient=email,
+            user_id=user_id,
+            occurrence_id=occurrence_id,
+            payload={} if invitation_id is None else {"invitation_id": invitation_id},
+        )
+    return len(rows)
 
 
 def lapse_holds(conn: sqlite3.Connection, now: datetime) -> int:

@@ -30,6 +30,7 @@ OCCURRENCE_CANCELLED = "occurrence_cancelled"  # by the facilitator (or a resche
 WAITLIST_PROMOTED = "waitlist_promoted"
 REMINDER = "reminder"
 INVITATION_WITHDRAWN = "invitation_withdrawn"  # revoked by the facilitator, or declined
+OCCURRENCE_MOVED = "occurrence_moved"  # by the facilitator: the same meeting at a new time
 KINDS = (
     INVITATION,
     BOOKING_CONFIRMED,
@@ -38,6 +39,7 @@ KINDS = (
     WAITLIST_PROMOTED,
     REMINDER,
     INVITATION_WITHDRAWN,
+    OCCURRENCE_MOVED,
 )
 CANCELS = frozenset({BOOKING_CANCELLED, OCCURRENCE_CANCELLED, INVITATION_WITHDRAWN})
 

@@ -169,12 +169,14 @@ async def cancel_occurrence(
 
 
 async def move_occurrence(
-    conn: aiosqlite.Connection, occurrence_id: int, slot: Slot, *, detach: bool
+    conn: aiosqlite.Connection, occurrence_id: int, slot: Slot, *, detach: bool, now: datetime
 ) -> None:
+    """New times for an occurrence; its bookings stay, and calendars are told by mail."""
     await occurrences.set_times(
         conn, occurrence_id, starts_at=slot[0], ends_at=slot[1], detach=detach
     )
     await _announce(conn, occurrence_id, "occurrence.updated")
+    await run(conn, invitations.tell_moved, occurrence_id, now)
 
 
 async def set_occurrence_capacity(
@@ -237,7 +239,9 @@ async def reschedule(
         existing = movable.pop(starts_at, None)
         if existing is not None:
             if existing.ends_at != ends_at:
-                await move_occurrence(conn, existing.id, (starts_at, ends_at), detach=False)
+                await move_occurrence(
+                    conn, existing.id, (starts_at, ends_at), detach=False, now=now
+                )
         elif starts_at not in taken:
             await occurrences.insert(
                 conn, session_id=session_id, starts_at=starts_at, ends_at=ends_at, capacity=capacity

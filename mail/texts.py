@@ -99,6 +99,12 @@ def wording(facts: Facts, *, dashboard: str, room: str, guest_link: str | None) 
         reason = _CANCEL_REASONS.get(facts.reason or "", "{facilitator} cancelled this meeting.")
         lines = [reason.format(facilitator=facilitator), f"Cancelled: {what}."]
         return Wording(f"Cancelled: {what}", lines, dashboard, "See your dashboard")
+    if kind == outbox.OCCURRENCE_MOVED:
+        lines = [
+            f"{facilitator} moved {title} to a new time: {what}.",
+            "Your place is kept, and the calendar entry attached replaces the old one.",
+        ]
+        return Wording(f"New time: {what}", lines, join, "Join the meeting")
     if kind == outbox.INVITATION_WITHDRAWN:
         if facts.reason == "declined":
             lines = [f"You declined the invitation to {what}."]

@@ -24,6 +24,13 @@ async def api(db_path: Path, smtp_server: SmtpServer) -> AsyncIterator[Api]:
         yield harness
 
 
+async def _move(api: Api, facilitator: Actor, occurrence: int, starts_at: str) -> None:
+    moved = await api.call(
+        "PATCH", f"/api/occurrences/{occurrence}", as_=facilitator, json={"starts_at": starts_at}
+    )
+    assert moved.status == 200, moved.body
+
+
 def _event(mail: Received, method: str) -> Event:
     ics, params = mail.calendar()
     assert params["method"] == method
@@ -91,6 +98,17 @@ async def test_a_series_booking_is_one_recurring_event_and_a_cancelled_meeting_i
     assert instance["STATUS"] == "CANCELLED"
     assert instance["SEQUENCE"] > series["SEQUENCE"]
 
+    # The second meeting moves to the Thursday: that one instance of the entry changes.
+    second = session["occurrences"][1]["id"]
+    await _move(api, ada, second, "2026-03-12T18:00:00+01:00")
+    [*_, update] = await smtp_server.inbox.wait_for(3)
+    assert update.subject.startswith("New time: Conversation club, Thursday 12 March 2026, 18:00")
+    changed = _event(update, "REQUEST")
+    assert changed["UID"] == series["UID"]
+    assert changed.decoded("RECURRENCE-ID") == datetime(2026, 3, 10, 18, 0, tzinfo=BERLIN)
+    assert changed.decoded("DTSTART") == datetime(2026, 3, 12, 18, 0, tzinfo=BERLIN)
+    assert changed["SEQUENCE"] > instance["SEQUENCE"]
+
 
 async def test_cancelling_a_booking_cancels_its_calendar_entry(
     api: Api, smtp_server: SmtpServer
@@ -104,6 +122,28 @@ async def test_cancelling_a_booking_cancels_its_calendar_entry(
     assert cancelled.subject.startswith("Cancelled: your seat at Conversation club")
     request, cancel = _event(confirmed, "REQUEST"), _event(cancelled, "CANCEL")
     assert cancel["UID"] == request["UID"] and cancel["SEQUENCE"] > request["SEQUENCE"]
+
+
+async def test_moving_a_meeting_updates_the_calendar_entry_of_those_booked(
+    api: Api, smtp_server: SmtpServer
+) -> None:
+    ada = await api.register("facilitator", name="Ada")
+    session = await api.create_session(ada, title="Travel talk", starts_at=FIRST_START)
+    occurrence = session["occurrences"][0]["id"]
+    lee = await api.register(name="Lee")
+    await _book(api, occurrence, lee)
+    await _move(api, ada, occurrence, "2026-03-04T19:30:00+01:00")
+    confirmed, update = await smtp_server.inbox.wait_for(2)
+    assert update.rcpt_tos == [lee.email]
+    assert (
+        update.subject
+        == "New time: Travel talk, Wednesday 4 March 2026, 19:30-20:30 (Europe/Berlin)"
+    )
+    assert "Ada moved Travel talk to a new time" in update.text()
+    before, after = _event(confirmed, "REQUEST"), _event(update, "REQUEST")
+    assert after["UID"] == before["UID"] and after["SEQUENCE"] > before["SEQUENCE"]
+    assert after.decoded("DTSTART") == datetime(2026, 3, 4, 19, 30, tzinfo=BERLIN)
+    assert after.decoded("DTEND") == datetime(2026, 3, 4, 20, 30, tzinfo=BERLIN)
 
 
 async def test_a_freed_seat_is_announced_to_the_first_in_line(
