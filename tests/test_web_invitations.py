@@ -167,6 +167,51 @@ async def test_a_guest_joins_from_the_mailed_link_and_a_withdrawn_link_stops_wor
         assert user.remote_requests() == []
 
 
+async def test_a_seated_guest_makes_an_account_from_the_link_and_signs_in_with_it(
+    browser: Browser,  # noqa: F811
+    api_url: str,
+    stack: RunningStack,
+    http: aiohttp.ClientSession,
+    users: list[WebUser],
+) -> None:
+    title = f"Guest to member {uuid.uuid4().hex[:6]}"
+    host_account = await register(http, api_url, "facilitator", "Hana Host")
+    occurrence_id = await _session(http, api_url, host_account, title, capacity=4)
+    guest_email = f"gil-{uuid.uuid4().hex[:8]}@example.org"
+    await post_as(
+        http,
+        f"{api_url}/api/occurrences/{occurrence_id}/invitations",
+        host_account["token"],
+        {"emails": [guest_email]},
+    )
+    link = await _guest_link(stack, guest_email)
+    token = link.split("#", 1)[1]
+    async with http.post(
+        f"{api_url}/api/guest/accept", json={"token": token, "display_name": "Gil"}
+    ) as reply:
+        assert reply.status == 200, await reply.text()  # the guest took their seat earlier
+
+    guest = await _open(browser, api_url, users, PHONE)
+    await guest.page.goto(link)
+    offer = guest.page.get_by_role("region", name="Keep what you did here")
+    await expect(offer).to_be_visible()
+    await expect(offer.get_by_label("Name on your account")).to_have_value("Gil")
+    await guest.screenshot("guest-account-offer-phone")
+    await offer.get_by_label("Choose a password").fill(PASSWORD)
+    await offer.get_by_role("button", name="Make my account").click()
+    await expect(guest.page.get_by_role("heading", name="You have an account now")).to_be_visible()
+    await guest.screenshot("guest-account-made-phone")
+
+    async with http.post(
+        f"{api_url}/api/auth/sign-in", json={"email": guest_email, "password": PASSWORD}
+    ) as reply:
+        assert reply.status == 200, await reply.text()
+        signed = await reply.json()
+    assert signed["user"]["display_name"] == "Gil" and signed["user"]["role"] == "participant"
+    for user in users:
+        assert user.remote_requests() == []
+
+
 async def test_a_member_accepts_invitations_on_the_dashboard_seat_or_waitlist(
     browser: Browser,  # noqa: F811
     api_url: str,

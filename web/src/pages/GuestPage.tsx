@@ -7,6 +7,7 @@ import { Alert } from '../components/Alert';
 import { Field } from '../components/Field';
 import { Header } from '../components/Header';
 import { OccurrenceSummary } from '../dashboard/OccurrenceSummary';
+import { GuestAccountForm } from './GuestAccountForm';
 import { ApiError, api, messageOf } from '../lib/api';
 import { Link } from '../lib/router';
 import { markJoinClick } from '../lib/timing';
@@ -132,6 +133,9 @@ export default function GuestPage() {
         ) : null}
         {stage.kind === 'invited' || (stage.kind === 'room' && !stage.invitation.occurrence) ? (
           <GuestInvitation invitation={stage.invitation} busy={busy} error={error} onJoin={join} />
+        ) : null}
+        {stage.kind === 'invited' && stage.invitation.status === 'accepted' && !stage.invitation.has_account ? (
+          <GuestAccountForm token={token} displayName={stage.invitation.display_name} onMade={back} />
         ) : null}
       </main>
     </>
