@@ -4,28 +4,18 @@ though the LiveKit token they hold stays valid until the occurrence ends."""
 from __future__ import annotations
 
 import asyncio
-import json
 from datetime import UTC, datetime, timedelta
 
 import aiohttp
 from livekit import rtc
 
 from colearn.wire import AGENT_IDENTITY
-from tests.support.agent_room import AGENT_ARRIVES_WITHIN_S, stored
+from tests.support.agent_room import AGENT_ARRIVES_WITHIN_S
+from tests.support.guest_link import guest_link
 from tests.support.rtc_client import RtcParticipant
 from tests.support.stack import RunningStack
 from tests.support.waiting import eventually
 from tests.support.web_api import post_as, register
-
-
-async def _guest_link(stack: RunningStack, email: str) -> str:
-    """The token of the link in the invitation mail (no SMTP here: it waits in the outbox)."""
-    async with stored(stack) as db:
-        row = await db.fetchone(
-            "SELECT payload FROM outbox WHERE kind = 'invitation' AND recipient = ?", (email,)
-        )
-    assert row is not None, f"no invitation mail to {email}"
-    return str(json.loads(row[0])["token"])
 
 
 async def _joined(url: str, token: str, identity: str) -> tuple[RtcParticipant, asyncio.Event]:
@@ -63,7 +53,7 @@ async def test_a_withdrawn_guest_leaves_the_room_and_cannot_come_back(
             {"emails": [email]},
         )
         invitation = invited["items"][0]["id"]
-        link = await _guest_link(stack, email)
+        link = (await guest_link(stack, email)).split("#", 1)[1]
         async with http.post(
             f"{api_url}/api/guest/accept", json={"token": link, "display_name": "Gwen"}
         ) as reply:

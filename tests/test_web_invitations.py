@@ -16,10 +16,6 @@ from typing import Any
 import aiohttp
 from playwright.async_api import Browser, Page, expect
 
-from db import Database
-from db.outbox import mails
-from mail.config import MailConfig
-from mail.preview import plain_body, rendered
 from tests.support.api_client import PASSWORD
 from tests.support.browser import (  # noqa: F401  (browser is a fixture)
     DESKTOP,
@@ -29,6 +25,7 @@ from tests.support.browser import (  # noqa: F401  (browser is a fixture)
     close_all,
     open_user,
 )
+from tests.support.guest_link import guest_link
 from tests.support.stack import RunningStack
 from tests.support.web_api import post_as, register
 
@@ -64,20 +61,6 @@ def _item(page: Page, title: str, section: str) -> Any:
     return page.get_by_role("region", name=section).locator("li", has_text=title).first
 
 
-async def _guest_link(stack: RunningStack, email: str) -> str:
-    """The path and fragment of the guest link in the invitation mail waiting in the outbox."""
-    db = await Database.open(stack.db_path, run_migrations=False)
-    try:
-        found = [m for m in await mails(db, limit=10_000) if m.recipient == email]
-        assert found, f"no mail to {email} in the outbox"
-        text = plain_body(await rendered(db, found[0], MailConfig(), datetime.now(UTC)))
-    finally:
-        await db.aclose()
-    link = re.search(r"https?://[^/\s]+(/guest#\S+)", text)
-    assert link is not None, text
-    return link.group(1)
-
-
 async def test_a_guest_joins_from_the_mailed_link_and_a_withdrawn_link_stops_working(
     browser: Browser,  # noqa: F811
     api_url: str,
@@ -109,7 +92,7 @@ async def test_a_guest_joins_from_the_mailed_link_and_a_withdrawn_link_stops_wor
     invited = meeting.get_by_role("list", name=f"Invitations to {title}")
     await expect(invited.locator("li", has_text=guest_email)).to_contain_text("guest · invited")
 
-    link = await _guest_link(stack, guest_email)
+    link = await guest_link(stack, guest_email)
     guest = await _open(browser, api_url, users, PHONE)
     await guest.page.goto(link)
     await expect(guest.page.get_by_role("heading", name="You are invited")).to_be_visible()
@@ -184,7 +167,7 @@ async def test_a_seated_guest_makes_an_account_from_the_link_and_signs_in_with_i
         host_account["token"],
         {"emails": [guest_email]},
     )
-    link = await _guest_link(stack, guest_email)
+    link = await guest_link(stack, guest_email)
     token = link.split("#", 1)[1]
     async with http.post(
         f"{api_url}/api/guest/accept", json={"token": token, "display_name": "Gil"}
