@@ -52,8 +52,36 @@ async def test_a_failing_write_is_undone_alone(tmp_path: Path) -> None:
             return_exceptions=True,
         )
         assert isinstance(results[1], ValueError)
+        rows = await db.fetchall("SELECT id, kind FROM events ORDER BY id")
+        # the ids handed back are those of the rows that were kept
+        assert [(r[0], r[1]) for r in rows] == [(results[0], "before"), (results[2], "after")]
+    finally:
+        await db.aclose()
+
+
+async def test_a_refusal_costs_the_writes_beside_it_nothing(tmp_path: Path) -> None:
+    db = await Database.open(tmp_path / "colearn.db")
+    runs: list[str] = []
+
+    def counted(conn: sqlite3.Connection, kind: str) -> int:
+        runs.append(kind)
+        return record_event(conn, "t", kind, {})
+
+    def refuse(conn: sqlite3.Connection) -> None:
+        conn.execute("SELECT COUNT(*) FROM events").fetchone()
+        raise LookupError("full")  # having written nothing
+
+    try:
+        results = await asyncio.gather(
+            db.write(counted, "before"),
+            db.write(refuse),
+            db.write(counted, "after"),
+            return_exceptions=True,
+        )
+        assert isinstance(results[1], LookupError)
         rows = await db.fetchall("SELECT kind FROM events ORDER BY id")
         assert [r[0] for r in rows] == ["before", "after"]
+        assert runs == ["before", "after"]  # nothing was undone, so nothing ran twice
     finally:
         await db.aclose()
 
