@@ -152,16 +152,20 @@ def announce_seats(conn: sqlite3.Connection, occurrence_id: int) -> Occurrence:
     """Tell everyone watching the occurrence its seat figures; returns the occurrence."""
     current = occurrences.load(conn, occurrence_id)
     assert current is not None
+    _announce(conn, current)
+    return current
+
+
+def _announce(conn: sqlite3.Connection, current: Occurrence) -> None:
     payload = {
-        "occurrence_id": occurrence_id,
+        "occurrence_id": current.id,
         "status": current.status,
         "capacity": current.capacity,
         "seats_booked": current.seats_booked,
         "seats_left": current.seats_left,
         "waitlisted": current.waitlisted,
     }
-    record_event(conn, f"occurrence:{occurrence_id}", "seats.changed", payload)
-    return current
+    record_event(conn, f"occurrence:{current.id}", "seats.changed", payload)
 
 
 def _tell(conn: sqlite3.Connection, kind: str, booking: Booking) -> None:
@@ -175,20 +179,23 @@ def _tell(conn: sqlite3.Connection, kind: str, booking: Booking) -> None:
     record_event(conn, f"user:{booking.user_id}", kind, payload)
 
 
+_STATE = (
+    f"SELECT {occurrences.COLUMNS},"
+    " EXISTS (SELECT 1 FROM invitation_seats h WHERE h.occurrence_id = o.id"
+    "  AND h.kind = 'hold' AND h.held_until <= ?3),"
+    f" b.id, b.status{occurrences.FROM}"
+    " LEFT JOIN bookings b ON b.occurrence_id = o.id AND b.user_id = ?2"
+    " WHERE o.id = ?1"
+)
+_LAPSED, _FOUND_ID, _FOUND_STATUS = range(occurrences.WIDTH, occurrences.WIDTH + 3)
+
+
 def _booking_state(
     conn: sqlite3.Connection, occurrence_id: int, user_id: int, stamp: str
 ) -> sqlite3.Row | None:
-    """In one read: the occurrence's status, end, capacity and seats taken, whether an
-    invitation hold on it has lapsed, and the id and status of the user's booking."""
-    return conn.execute(
-        "SELECT o.status, o.ends_at, o.capacity, o.seats_booked,"
-        " EXISTS (SELECT 1 FROM invitation_seats h WHERE h.occurrence_id = o.id"
-        "  AND h.kind = 'hold' AND h.held_until <= ?3),"
-        " b.id, b.status"
-        " FROM occurrences o LEFT JOIN bookings b ON b.occurrence_id = o.id AND b.user_id = ?2"
-        " WHERE o.id = ?1",
-        (occurrence_id, user_id, stamp),
-    ).fetchone()
+    """In one read: the occurrence, whether an invitation hold on it has lapsed, and the
+    id and status of the user's booking."""
+    return conn.execute(_STATE, (occurrence_id, user_id, stamp)).fetchone()
 
 
 def book(
@@ -203,24 +210,25 @@ def book(
     mail unless ``mail`` is False (a series booking sends one mail for all)."""
     stamp = to_db(now)
     row = _booking_state(conn, occurrence_id, user_id, stamp)
-    if row is not None and row[4]:  # a lapsed invitation hold frees its seat
+    if row is not None and row[_LAPSED]:  # a lapsed invitation hold frees its seat
         seat_holds.lapse(conn, now, occurrence_id)
         promote(conn, occurrence_id, now)
         row = _booking_state(conn, occurrence_id, user_id, stamp)
     if row is None:
         raise NoSuchOccurrence(occurrence_id)
-    if row[0] != "scheduled":
+    current = occurrences.from_row(row)
+    if current.status != occurrences.SCHEDULED:
         raise OccurrenceCancelled(occurrence_id)
-    if row[1] <= stamp:  # stored times compare as text
+    if current.ends_at <= now:
         raise OccurrenceEnded(occurrence_id)
-    free = row[3] < row[2]
-    found_id, status_now = row[5], row[6]
+    free = current.seats_booked < current.capacity
+    found_id, status_now = row[_FOUND_ID], row[_FOUND_STATUS]
     if status_now == BOOKED or (status_now == WAITLISTED and not free and waitlist):
         existing = load(conn, found_id)
         assert existing is not None
-        return _unchanged(conn, existing)
+        return Outcome(existing, False, current)
     if not free and not waitlist:
-        raise OccurrenceFull(occurrence_id, row[2], row[3])
+        raise OccurrenceFull(occurrence_id, current.capacity, current.seats_booked)
     if found_id is None and free:
         cursor = conn.execute(
             "INSERT INTO bookings (occurrence_id, user_id, status, created_at, updated_at)"
@@ -259,7 +267,9 @@ def book(
             occurrence_id=occurrence_id,
             payload={"booking_id": made.id},
         )
-    return Outcome(made, True, announce_seats(conn, occurrence_id))
+    after = occurrences.reload_seats(conn, current)
+    _announce(conn, after)
+    return Outcome(made, True, after)
 
 
 def _unchanged(conn: sqlite3.Connection, existing: Booking) -> Outcome:

@@ -46,8 +46,11 @@ CANCELS = frozenset({BOOKING_CANCELLED, OCCURRENCE_CANCELLED, INVITATION_WITHDRA
 PENDING, SENT, FAILED = "pending", "sent", "failed"
 
 
+SERIES_UID_PREFIX = "session-"
+
+
 def series_uid(session_id: int) -> str:
-    return f"session-{session_id}"
+    return f"{SERIES_UID_PREFIX}{session_id}"
 
 
 def occurrence_uid(occurrence_id: int) -> str:
@@ -104,17 +107,6 @@ def mail_from_row(row: sqlite3.Row | tuple[Any, ...]) -> Mail:
     )
 
 
-def _holds_series(conn: sqlite3.Connection, recipient: str, session_id: int) -> bool:
-    """Whether the recipient's calendar has the whole series: the last mail about it
-    as a whole was a REQUEST (booked or invited), not a CANCEL."""
-    row = conn.execute(
-        "SELECT ical_method FROM outbox WHERE recipient = ? AND ical_uid = ?"
-        " AND ical_recurrence IS NULL ORDER BY id DESC LIMIT 1",
-        (recipient, series_uid(session_id)),
-    ).fetchone()
-    return row is not None and row[0] == "REQUEST"
-
-
 def _used(conn: sqlite3.Connection, dedupe_key: str) -> bool:
     return (
         conn.execute("SELECT 1 FROM outbox WHERE dedupe_key = ?", (dedupe_key,)).fetchone()
@@ -141,20 +133,24 @@ def enqueue(
     into one of the whole series for those who hold the series, once."""
     recurrence: str | None = None
     if occurrence_id is not None:
-        # the recipient's address and the occurrence's series in one read
+        # in one read: the address, the occurrence's series, and the last mail about the
+        # series as a whole (a REQUEST means the recipient's calendar holds the series)
         row = conn.execute(
-            "SELECT (SELECT email FROM users WHERE id = ?), session_id, original_starts_at,"
-            " starts_at FROM occurrences WHERE id = ?",
-            (user_id, occurrence_id),
+            "SELECT COALESCE(?2, u.email), o.session_id, o.original_starts_at, o.starts_at,"
+            " (SELECT ical_method FROM outbox WHERE recipient = COALESCE(?2, u.email)"
+            "  AND ical_uid = ?1 || o.session_id AND ical_recurrence IS NULL"
+            "  ORDER BY id DESC LIMIT 1)"
+            " FROM occurrences o LEFT JOIN users u ON u.id = ?3 WHERE o.id = ?4",
+            (SERIES_UID_PREFIX, recipient, user_id, occurrence_id),
         ).fetchone()
         assert row is not None, f"no occurrence {occurrence_id}"
-        recipient = recipient if recipient is not None else row[0]
+        recipient = row[0]
         assert recipient is not None, f"no user {user_id}"
         session_id = int(row[1])
         whole = f"{kind}:{series_uid(session_id)}:{recipient}"
         if series_wide and _used(conn, whole):
             return None  # the whole series was cancelled for them in this same change
-        if _holds_series(conn, recipient, session_id):
+        if row[4] == "REQUEST":
             uid = series_uid(session_id)
             if series_wide:
                 dedupe_key = dedupe_key or whole

@@ -7,12 +7,21 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+# the last instant written and its text: one change stores the same ``now`` several times
+_last: tuple[datetime | None, str] = (None, "")
+
 
 def to_db(moment: datetime) -> str:
+    global _last
+    last, text = _last
+    if moment is last:
+        return text
     if moment.tzinfo is None:
         raise ValueError("a stored time must be timezone-aware")
     # isoformat, not strftime: a third of the cost, and it pads years before 1000
-    return moment.astimezone(UTC).isoformat(timespec="milliseconds")[:23] + "Z"
+    text = moment.astimezone(UTC).isoformat(timespec="milliseconds")[:23] + "Z"
+    _last = (moment, text)
+    return text
 
 
 def from_db(text: str) -> datetime:

@@ -76,6 +76,22 @@ def test_old_database_is_upgraded_in_place_keeping_its_data(tmp_path: Path) -> N
     assert _version(path) == 2
 
 
+def test_events_keep_their_ids_and_new_ones_follow_the_largest(tmp_path: Path) -> None:
+    path = tmp_path / "colearn.db"
+    migrate(path, _migrations_upto(tmp_path, 6))  # events still with AUTOINCREMENT
+    with _connect(path) as conn:
+        conn.executemany(
+            "INSERT INTO events (id, topic, kind) VALUES (?, 'occurrence:1', ?)",
+            [(5, "seats.changed"), (9, "presence.joined")],
+        )
+    migrate(path)
+    with _connect(path) as conn:
+        kept = conn.execute("SELECT id, kind FROM events ORDER BY id").fetchall()
+        assert kept == [(5, "seats.changed"), (9, "presence.joined")]
+        new_id = conn.execute("INSERT INTO events (topic, kind) VALUES ('t', 'k')").lastrowid
+    assert new_id == 10  # a client resuming from 9 gets it
+
+
 def test_failing_migration_leaves_nothing_half_done(tmp_path: Path) -> None:
     path = tmp_path / "colearn.db"
     directory = _migrations_upto(tmp_path, 1)
