@@ -92,17 +92,23 @@ async def test_the_wal_is_copied_back_so_it_does_not_grow_without_end(tmp_path: 
     db = await Database.open(tmp_path / "colearn.db")
     wal = Path(f"{tmp_path / 'colearn.db'}-wal")
     payload = {"text": "x" * 3000}
-    written = 0
+    written = commits = 0
     largest = 0
     try:
-        while written < 4 * CHECKPOINT_AT_BYTES:
-            await asyncio.gather(*(db.write(record_event, "t", "big", payload) for _ in range(50)))
-            written += 50 * 3000
+        while written < 8 * CHECKPOINT_AT_BYTES:
+            await asyncio.gather(*(db.write(record_event, "t", "big", payload) for _ in range(25)))
+            written += 25 * 3000
+            commits += 1
             largest = max(largest, os.stat(wal).st_size)
             await asyncio.sleep(0)  # let a finished checkpoint be noticed
     finally:
         await db.aclose()
     assert largest < 2 * CHECKPOINT_AT_BYTES, f"WAL reached {largest} bytes"
+    # about one checkpoint per threshold's worth of frames (each commit here writes some
+    # 26 frames, the threshold is 1000), not one after every commit once the WAL file has
+    # reached the threshold's size: each costs an fsync
+    checkpoints = db._checkpointer.done
+    assert 2 <= checkpoints <= commits // 20, f"{checkpoints} checkpoints, {commits} commits"
 
 
 async def test_a_read_after_a_commit_sees_it_while_other_reads_run(tmp_path: Path) -> None:
