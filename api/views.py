@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from db.accounts import User
@@ -11,11 +12,16 @@ from db.occurrences import Occurrence
 from db.sessions import Session
 
 
+# Remembered: the same few instants (an occurrence's start and end) are written into
+# answer after answer, and formatting one costs a dozen times more than looking it up.
+# Equal aware datetimes are the same instant, so they format the same.
+@lru_cache(maxsize=4096)
 def instant(moment: datetime) -> str:
     """ISO-8601 in UTC with a Z, to the second."""
     return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
+@lru_cache(maxsize=4096)
 def local(moment: datetime, timezone: str) -> str:
     """ISO-8601 wall-clock time in ``timezone`` with its offset on that date."""
     return moment.astimezone(ZoneInfo(timezone)).isoformat(timespec="seconds")
