@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from db import occurrences, outbox, seat_holds
+from db.database import at_group_end
 from db.events import record_event
 from db.occurrences import Occurrence
 from db.rows import Source, run
@@ -148,15 +149,15 @@ async def roster(source: Source, occurrence_id: int) -> list[RosterEntry]:
     return await run(source, _roster, occurrence_id)
 
 
-def announce_seats(conn: sqlite3.Connection, occurrence_id: int) -> Occurrence:
-    """Tell everyone watching the occurrence its seat figures; returns the occurrence."""
+def announce_seats(conn: sqlite3.Connection, occurrence_id: int) -> None:
+    """Tell everyone watching the occurrence its seat figures, as committed: in a group
+    commit, once at the group's end however many of its writes changed them."""
+    at_group_end(conn, ("seats", occurrence_id), lambda c: _announce_now(c, occurrence_id))
+
+
+def _announce_now(conn: sqlite3.Connection, occurrence_id: int) -> None:
     current = occurrences.load(conn, occurrence_id)
     assert current is not None
-    _announce(conn, current)
-    return current
-
-
-def _announce(conn: sqlite3.Connection, current: Occurrence) -> None:
     payload = {
         "occurrence_id": current.id,
         "status": current.status,
@@ -267,15 +268,18 @@ def book(
             occurrence_id=occurrence_id,
             payload={"booking_id": made.id},
         )
-    after = occurrences.reload_seats(conn, current)
-    _announce(conn, after)
-    return Outcome(made, True, after)
+    announce_seats(conn, occurrence_id)
+    return Outcome(made, True, occurrences.reload_seats(conn, current))
+
+
+def _occurrence(conn: sqlite3.Connection, occurrence_id: int) -> Occurrence:
+    current = occurrences.load(conn, occurrence_id)
+    assert current is not None
+    return current
 
 
 def _unchanged(conn: sqlite3.Connection, existing: Booking) -> Outcome:
-    current = occurrences.load(conn, existing.occurrence_id)
-    assert current is not None
-    return Outcome(existing, False, current)
+    return Outcome(existing, False, _occurrence(conn, existing.occurrence_id))
 
 
 def book_series(
@@ -353,7 +357,8 @@ def cancel(conn: sqlite3.Connection, booking_id: int, now: datetime, reason: str
         occurrence_id=done.occurrence_id,
         payload={"booking_id": done.id, "reason": reason},
     )
-    return Outcome(done, True, announce_seats(conn, current.occurrence_id))
+    announce_seats(conn, current.occurrence_id)
+    return Outcome(done, True, _occurrence(conn, current.occurrence_id))
 
 
 def release_all(conn: sqlite3.Connection, occurrence_id: int, now: datetime, reason: str) -> int:

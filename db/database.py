@@ -17,7 +17,7 @@ import asyncio
 import logging
 import os
 import sqlite3
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Hashable, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, TypeVar
@@ -52,11 +52,33 @@ async def on_thread(conn: aiosqlite.Connection, fn: Callable[..., T], *args: Any
     return await conn._execute(fn, conn._conn, *args)
 
 
+class GroupConnection(sqlite3.Connection):
+    """A connection group commits run on. While a group runs, ``at_end`` collects work
+    to do once, just before it commits (see ``at_group_end``)."""
+
+    at_end: dict[Hashable, Callable[[sqlite3.Connection], object]] | None = None
+
+
+def at_group_end(
+    conn: sqlite3.Connection, key: Hashable, fn: Callable[[sqlite3.Connection], object]
+) -> None:
+    """``fn(conn)`` once at the end of the group commit under way on ``conn`` (the last
+    ``fn`` given for ``key`` wins), or now if no group runs there. For an event that tells
+    the state of something, e.g. an occurrence's seats: twenty bookings of one meeting
+    committed together announce its seats once, as committed."""
+    at_end = getattr(conn, "at_end", None)
+    if at_end is None:
+        fn(conn)
+    else:
+        at_end[key] = fn
+
+
 MAX_GROUP = 100  # at ~0.1 ms a write, the longest the event loop waits for a group
 Pending = tuple[Callable[..., Any], tuple[Any, ...], "asyncio.Future[Any]"]
 
 
-def _run_group(conn: sqlite3.Connection, batch: list[Pending]) -> list[tuple[bool, Any]]:
+def _run_group(conn: GroupConnection, batch: list[Pending]) -> list[tuple[bool, Any]]:
+    conn.at_end = {}
     conn.execute("BEGIN IMMEDIATE")
     try:
         outcomes = _run_unguarded(conn, batch)
@@ -65,13 +87,18 @@ def _run_group(conn: sqlite3.Connection, batch: list[Pending]) -> list[tuple[boo
             # savepoint of its own, so only the failing one is lost
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
+            conn.at_end = {}
             conn.execute("BEGIN IMMEDIATE")
             outcomes = _run_guarded(conn, batch)
+        for fn in conn.at_end.values():
+            fn(conn)
         conn.execute("COMMIT")
     except BaseException:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         raise
+    finally:
+        conn.at_end = None
     return outcomes
 
 
@@ -105,7 +132,7 @@ def _run_guarded(conn: sqlite3.Connection, batch: list[Pending]) -> list[tuple[b
 
 
 async def _open(path: Path) -> aiosqlite.Connection:
-    conn = await aiosqlite.connect(path, isolation_level=None)
+    conn = await aiosqlite.connect(path, isolation_level=None, factory=GroupConnection)
     conn.row_factory = sqlite3.Row
     for pragma in (*PRAGMAS, f"busy_timeout={BUSY_TIMEOUT_MS}"):
         # read each answer out: an unfinished statement holds a read snapshot, and
@@ -115,10 +142,12 @@ async def _open(path: Path) -> aiosqlite.Connection:
     return conn
 
 
-def _open_inline(path: Path) -> sqlite3.Connection:
+def _open_inline(path: Path) -> GroupConnection:
     """The connection group commits run on, in the event loop's own thread: it never
     waits for the lock (busy_timeout 0), so it can never stall the loop."""
-    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    conn = sqlite3.connect(
+        path, isolation_level=None, check_same_thread=False, factory=GroupConnection
+    )
     conn.row_factory = sqlite3.Row
     for pragma in (*PRAGMAS, "busy_timeout=0"):
         conn.execute(f"PRAGMA {pragma}").fetchall()
@@ -217,7 +246,7 @@ class Database:
         path: Path,
         writer: aiosqlite.Connection,
         reader: aiosqlite.Connection,
-        inline: sqlite3.Connection,
+        inline: GroupConnection,
     ):
         self.path = path
         self._writer = writer

@@ -5,12 +5,13 @@ chat in its room); ``room:{room_name}`` for a room that belongs to no occurrence
 ``user:{id}`` for what concerns one person only (their booking was promoted or released).
 
 Kinds written by the API: on ``occurrence:{id}``: ``seats.changed`` (capacity, seats_booked,
-seats_left, waitlisted, status), ``occurrence.updated`` and ``occurrence.cancelled``
-(starts_at, ends_at, status), ``room.started`` and ``room.finished`` (room_name); on
-``user:{id}``: ``booking.booked``, ``booking.waitlisted``, ``booking.promoted``,
-``booking.cancelled`` (booking_id, occurrence_id, status, cancel_reason, waitlist_position)
-and ``occurrence.updated``. The agent adds ``presence.*`` and ``chat.*`` on the occurrence
-topic of its room. Payloads carry no email addresses; user events go only to that user.
+seats_left, waitlisted, status; once per commit, with the figures as committed),
+``occurrence.updated`` and ``occurrence.cancelled`` (starts_at, ends_at, status),
+``room.started`` and ``room.finished`` (room_name); on ``user:{id}``: ``booking.booked``,
+``booking.waitlisted``, ``booking.promoted``, ``booking.cancelled`` (booking_id,
+occurrence_id, status, cancel_reason, waitlist_position) and ``occurrence.updated``.
+The agent adds ``presence.*`` and ``chat.*`` on the occurrence topic of its room.
+Payloads carry no email addresses; user events go only to that user.
 """
 
 from __future__ import annotations

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import sqlite3
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from db import Database
+from db import Database, accounts, bookings, sessions
 from db.database import CHECKPOINT_AT_BYTES
 from db.events import record_event
+from db.sessions import SessionFields
 
 
 async def test_a_write_waits_for_another_process_without_stalling_the_loop(
@@ -130,3 +133,62 @@ async def test_a_read_after_a_commit_sees_it_while_other_reads_run(tmp_path: Pat
         running = False
         await asyncio.gather(*readers)
         await db.aclose()
+
+
+async def _one_meeting(db: Database, capacity: int, people: int) -> tuple[int, list[int]]:
+    """A facilitator's single meeting tomorrow and ``people`` participants; their ids."""
+    start = datetime.now(UTC) + timedelta(days=1)
+    async with db.transaction() as conn:
+        host = await accounts.create_user(
+            conn, email="host@example.org", display_name="Host", role="facilitator",
+            password_hash="-",
+        )  # fmt: skip
+        fields = SessionFields(
+            title="Reading group", description="", level="", topic="", timezone="UTC",
+            starts_local=start.replace(tzinfo=None), duration_minutes=45,
+            capacity=capacity, rrule=None,
+        )  # fmt: skip
+        session_id = await sessions.create(
+            conn, host.id, fields, [(start, start + timedelta(minutes=45))]
+        )
+        users = [
+            await accounts.create_user(
+                conn,
+                email=f"p{n}@example.org",
+                display_name=f"P{n}",
+                role="participant",
+                password_hash="-",
+            )
+            for n in range(people)
+        ]
+    row = await db.fetchone("SELECT id FROM occurrences WHERE session_id = ?", (session_id,))
+    assert row is not None
+    return row[0], [u.id for u in users]
+
+
+async def test_bookings_committed_together_announce_the_seats_once(tmp_path: Path) -> None:
+    db = await Database.open(tmp_path / "colearn.db")
+    try:
+        occurrence, people = await _one_meeting(db, capacity=10, people=6)
+        now = datetime.now(UTC)
+        made = await asyncio.gather(
+            *(db.write(bookings.book, occurrence, person, now, False) for person in people[:5])
+        )
+        # each booking answers with the seats right after it ...
+        assert [m.occurrence.seats_left for m in made] == [9, 8, 7, 6, 5]
+        # ... and watchers hear the figures as committed, once for the group
+        announced = await _seat_events(db, occurrence)
+        assert [a["seats_left"] for a in announced] == [5]
+        await db.write(bookings.book, occurrence, people[5], now, False)
+        announced = await _seat_events(db, occurrence)
+        assert [a["seats_left"] for a in announced] == [5, 4]
+    finally:
+        await db.aclose()
+
+
+async def _seat_events(db: Database, occurrence: int) -> list[dict[str, object]]:
+    rows = await db.fetchall(
+        "SELECT payload FROM events WHERE topic = ? AND kind = 'seats.changed' ORDER BY id",
+        (f"occurrence:{occurrence}",),
+    )
+    return [json.loads(r[0]) for r in rows]
