@@ -173,7 +173,7 @@ def enqueue(
         " ical_sequence, ical_method, dedupe_key, next_attempt_at, created_at)"
         " VALUES (?, ?, ?, ?, ?, ?,"
         " (SELECT COUNT(*) FROM outbox WHERE recipient = ?2 AND ical_uid = ?5),"
-        " ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING",
+        " ?, ?, ?, ?) ON CONFLICT (dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING",
         (
             kind,
             recipient,

@@ -92,6 +92,28 @@ def test_events_keep_their_ids_and_new_ones_follow_the_largest(tmp_path: Path) -
     assert new_id == 10  # a client resuming from 9 gets it
 
 
+def test_mail_waiting_in_the_outbox_survives_and_keys_stay_unique(tmp_path: Path) -> None:
+    path = tmp_path / "colearn.db"
+    migrate(path, _migrations_upto(tmp_path, 8))  # dedupe_key still a UNIQUE column
+    mail = (
+        "INSERT INTO outbox (kind, recipient, ical_uid, ical_sequence, ical_method,"
+        " dedupe_key, next_attempt_at, created_at) VALUES (?, 'ada@example.org',"
+        " 'occurrence-1', 0, 'REQUEST', ?, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z')"
+    )
+    with _connect(path) as conn:
+        conn.executemany(mail, [("booking_confirmed", None), ("reminder", "reminder:1:user-1")])
+    migrate(path)
+    with _connect(path) as conn:
+        kept = conn.execute("SELECT id, kind, dedupe_key, status FROM outbox ORDER BY id")
+        assert kept.fetchall() == [
+            (1, "booking_confirmed", None, "pending"),
+            (2, "reminder", "reminder:1:user-1", "pending"),
+        ]
+        conn.execute(mail, ("booking_confirmed", None))  # many mails have no key
+        with pytest.raises(sqlite3.IntegrityError):
+            conn.execute(mail, ("reminder", "reminder:1:user-1"))
+
+
 def test_failing_migration_leaves_nothing_half_done(tmp_path: Path) -> None:
     path = tmp_path / "colearn.db"
     directory = _migrations_upto(tmp_path, 1)
