@@ -184,18 +184,20 @@ _STATE = (
     f"SELECT {occurrences.COLUMNS},"
     " EXISTS (SELECT 1 FROM invitation_seats h WHERE h.occurrence_id = o.id"
     "  AND h.kind = 'hold' AND h.held_until <= ?3),"
-    f" b.id, b.status{occurrences.FROM}"
+    f" b.id, b.status, {outbox.addressee_columns('me.email')}{occurrences.FROM}"
+    " JOIN users me ON me.id = ?2"
     " LEFT JOIN bookings b ON b.occurrence_id = o.id AND b.user_id = ?2"
     " WHERE o.id = ?1"
 )
-_LAPSED, _FOUND_ID, _FOUND_STATUS = range(occurrences.WIDTH, occurrences.WIDTH + 3)
+_LAPSED, _FOUND_ID, _FOUND_STATUS, _ADDRESSEE = range(occurrences.WIDTH, occurrences.WIDTH + 4)
 
 
 def _booking_state(
     conn: sqlite3.Connection, occurrence_id: int, user_id: int, stamp: str
 ) -> sqlite3.Row | None:
-    """In one read: the occurrence, whether an invitation hold on it has lapsed, and the
-    id and status of the user's booking."""
+    """In one read: the occurrence, whether an invitation hold on it has lapsed, the id
+    and status of the user's booking, and what a confirmation mail needs (None if the
+    occurrence or the user does not exist)."""
     return conn.execute(_STATE, (occurrence_id, user_id, stamp)).fetchone()
 
 
@@ -267,6 +269,7 @@ def book(
             user_id=user_id,
             occurrence_id=occurrence_id,
             payload={"booking_id": made.id},
+            addressee=row[_ADDRESSEE : _ADDRESSEE + outbox.ADDRESSEE_WIDTH],
         )
     announce_seats(conn, occurrence_id)
     return Outcome(made, True, occurrences.reload_seats(conn, current))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -114,6 +115,26 @@ def _used(conn: sqlite3.Connection, dedupe_key: str) -> bool:
     )
 
 
+def addressee_columns(email: str) -> str:
+    """SQL columns, over occurrences ``o``, for a mail about that occurrence to ``email``
+    (an SQL expression): the address, the series, the occurrence's original and current
+    start, and the method of the last mail about the series as a whole (a REQUEST means
+    the recipient's calendar holds the series). ``enqueue`` takes them as ``addressee``."""
+    return (
+        f"{email}, o.session_id, o.original_starts_at, o.starts_at,"
+        f" (SELECT ical_method FROM outbox WHERE recipient = {email}"
+        f"  AND ical_uid = '{SERIES_UID_PREFIX}' || o.session_id AND ical_recurrence IS NULL"
+        "  ORDER BY id DESC LIMIT 1)"
+    )
+
+
+ADDRESSEE_WIDTH = 5
+_ADDRESSEE = (
+    f"SELECT {addressee_columns('COALESCE(?1, u.email)')}"
+    " FROM occurrences o LEFT JOIN users u ON u.id = ?2 WHERE o.id = ?3"
+)
+
+
 def enqueue(
     conn: sqlite3.Connection,
     kind: str,
@@ -126,23 +147,16 @@ def enqueue(
     payload: dict[str, Any] | None = None,
     series_wide: bool = False,
     dedupe_key: str | None = None,
+    addressee: Sequence[Any] | None = None,
 ) -> int | None:
     """Add a mail to the outbox inside the caller's transaction; returns its id (None if
     ``dedupe_key`` was already used). About one occurrence, or (no ``occurrence_id``) the
     whole series of ``session_id``; ``series_wide`` turns a cancellation of one occurrence
-    into one of the whole series for those who hold the series, once."""
+    into one of the whole series for those who hold the series, once. A caller that read
+    ``addressee_columns`` for this mail in its own query passes them as ``addressee``."""
     recurrence: str | None = None
     if occurrence_id is not None:
-        # in one read: the address, the occurrence's series, and the last mail about the
-        # series as a whole (a REQUEST means the recipient's calendar holds the series)
-        row = conn.execute(
-            "SELECT COALESCE(?2, u.email), o.session_id, o.original_starts_at, o.starts_at,"
-            " (SELECT ical_method FROM outbox WHERE recipient = COALESCE(?2, u.email)"
-            "  AND ical_uid = ?1 || o.session_id AND ical_recurrence IS NULL"
-            "  ORDER BY id DESC LIMIT 1)"
-            " FROM occurrences o LEFT JOIN users u ON u.id = ?3 WHERE o.id = ?4",
-            (SERIES_UID_PREFIX, recipient, user_id, occurrence_id),
-        ).fetchone()
+        row = addressee or conn.execute(_ADDRESSEE, (recipient, user_id, occurrence_id)).fetchone()
         assert row is not None, f"no occurrence {occurrence_id}"
         recipient = row[0]
         assert recipient is not None, f"no user {user_id}"
