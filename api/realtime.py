@@ -18,11 +18,15 @@ from api.errors import ApiError
 from api.event_hub import Subscriber, frame
 from api.keys import DB, EVENTS
 from api.validation import invalid, query
-from db.events import events_after
+from db.events import latest_event_id, replay
 
 MAX_OCCURRENCES = 200
 HEARTBEAT_S = 15.0
 BACKLOG_BATCH = 500
+# How far back a replay reaches for a person's own events (``user:{id}``): those are
+# found by scanning ids, not through an index (one more index entry on every booking).
+# An occurrence's events are indexed, and replayed however old.
+OWN_REPLAY_WINDOW = 10_000
 
 
 def _occurrence_ids(text: str | None) -> list[int]:
@@ -66,10 +70,10 @@ async def stream(request: web.Request) -> web.StreamResponse:
     )
     try:
         await response.prepare(request)
-        last = hub.last_id if resume is None else resume
+        last, complete = hub.last_id, True
         if resume is not None:
-            last = await _replay(request, response, topics, last)
-        ready = {"last_event_id": last, "topics": sorted(topics)}
+            last, complete = await _replay(request, response, user.id, ids, resume)
+        ready = {"last_event_id": last, "topics": sorted(topics), "own_events_complete": complete}
         await response.write(f"event: ready\nid: {last}\ndata: {json.dumps(ready)}\n\n".encode())
         await _follow(response, subscriber, last)
     except ConnectionResetError:
@@ -80,16 +84,28 @@ async def stream(request: web.Request) -> web.StreamResponse:
 
 
 async def _replay(
-    request: web.Request, response: web.StreamResponse, topics: frozenset[str], last: int
-) -> int:
-    """Send what was missed since ``last``; returns the id of the last event sent."""
+    request: web.Request, response: web.StreamResponse, user_id: int, ids: list[int], last: int
+) -> tuple[int, bool]:
+    """Send what was missed since ``last``: everything on the occurrences, and the
+    person's own events among the last ``OWN_REPLAY_WINDOW``. Returns the id of the last
+    event sent, and False if older own events were left out (reload what they change)."""
+    db = request.app[DB]
+    asked = last
+    own_after = await latest_event_id(db) - OWN_REPLAY_WINDOW
     while True:
-        backlog = await events_after(request.app[DB], last, topics=topics, limit=BACKLOG_BATCH)
+        backlog = await replay(
+            db,
+            last,
+            occurrence_topics=[f"occurrence:{i}" for i in ids],
+            own_topic=f"user:{user_id}",
+            own_after_id=own_after,
+            limit=BACKLOG_BATCH,
+        )
         for event in backlog:
             await response.write(frame(event))
             last = event.id
         if len(backlog) < BACKLOG_BATCH:
-            return last
+            return last, asked >= own_after
 
 
 async def _follow(response: web.StreamResponse, subscriber: Subscriber, last: int) -> None:

@@ -25,7 +25,7 @@ import aiosqlite
 import orjson
 
 from db.database import on_thread
-from db.rows import Source, fetchall, fetchone
+from db.rows import Source, fetchall, fetchone, run
 
 
 def topic_for(occurrence_id: int | None, room_name: str) -> str:
@@ -74,3 +74,46 @@ async def events_after(
         params.extend(topics)
     rows = await fetchall(source, sql + " ORDER BY id LIMIT ?", [*params, limit])
     return [Event(*row) for row in rows]
+
+
+# the partial index of migration 0010 serves only queries that name its condition
+_OCCURRENCE_TOPICS = "topic GLOB 'occurrence:*'"
+
+
+def _replay(
+    conn: sqlite3.Connection,
+    after_id: int,
+    occurrence_topics: list[str],
+    own_topic: str,
+    own_after_id: int,
+    limit: int,
+) -> list[Event]:
+    marks = ", ".join("?" for _ in occurrence_topics)
+    rows = conn.execute(
+        f"SELECT id, topic, kind, payload, created_at FROM events WHERE {_OCCURRENCE_TOPICS}"
+        f" AND topic IN ({marks}) AND id > ? ORDER BY id LIMIT ?",
+        (*occurrence_topics, after_id, limit),
+    ).fetchall()
+    rows += conn.execute(
+        "SELECT id, topic, kind, payload, created_at FROM events WHERE id > ? AND topic = ?"
+        " ORDER BY id LIMIT ?",
+        (max(after_id, own_after_id), own_topic, limit),
+    ).fetchall()
+    return [Event(*row) for row in sorted(rows, key=lambda row: row[0])[:limit]]
+
+
+async def replay(
+    source: Source,
+    after_id: int,
+    *,
+    occurrence_topics: Collection[str],
+    own_topic: str,
+    own_after_id: int,
+    limit: int = 500,
+) -> list[Event]:
+    """What a reconnecting subscriber missed, oldest first: events after ``after_id`` on
+    the occurrences' topics, however far back (through their index), and on the person's
+    own topic after ``own_after_id`` too (a scan of the ids since then)."""
+    return await run(
+        source, _replay, after_id, sorted(occurrence_topics), own_topic, own_after_id, limit
+    )

@@ -37,13 +37,19 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
         running.stop()
 
 
-@pytest_asyncio.fixture(loop_scope="session", scope="session")
-async def api_url(stack: RunningStack) -> AsyncIterator[str]:
-    """The API on the port livekit-server sends its webhooks to."""
+@pytest.fixture(scope="session")
+def api_app(stack: RunningStack) -> web.Application:
+    """The application ``api_url`` serves (a test may end its live streams)."""
     config = ApiConfig(
         db_path=stack.db_path, host="127.0.0.1", port=stack.api_port, livekit=stack.livekit_config
     )
-    runner = web.AppRunner(create_app(config))
+    return create_app(config)
+
+
+@pytest_asyncio.fixture(loop_scope="session", scope="session")
+async def api_url(stack: RunningStack, api_app: web.Application) -> AsyncIterator[str]:
+    """The API on the port livekit-server sends its webhooks to."""
+    runner = web.AppRunner(api_app)
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", stack.api_port).start()
     try:

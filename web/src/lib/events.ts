@@ -10,6 +10,9 @@ export interface LiveEventOptions {
   /** Replay the watched occurrences' whole history first (chat, presence) before live events. */
   fromStart?: boolean;
   enabled?: boolean;
+  /** After a reconnect the API left out some of this person's own older events: whatever
+   * they would have changed must be read again. */
+  onMissedOwnEvents?: () => void;
 }
 
 export function eventsUrl(occurrenceIds: readonly number[], fromStart: boolean): string {
@@ -24,11 +27,13 @@ export function eventsUrl(occurrenceIds: readonly number[], fromStart: boolean):
 export function useLiveEvents(
   occurrenceIds: readonly number[],
   onEvent: (event: LiveEvent) => void,
-  { fromStart = false, enabled = true }: LiveEventOptions = {},
+  { fromStart = false, enabled = true, onMissedOwnEvents }: LiveEventOptions = {},
 ): StreamState {
   const [state, setState] = useState<StreamState>('connecting');
   const handler = useRef(onEvent);
   handler.current = onEvent;
+  const missed = useRef(onMissedOwnEvents);
+  missed.current = onMissedOwnEvents;
   const key = [...occurrenceIds].sort((a, b) => a - b).join(',');
 
   useEffect(() => {
@@ -36,7 +41,15 @@ export function useLiveEvents(
     const ids = key ? key.split(',').map(Number) : [];
     const source = new EventSource(eventsUrl(ids, fromStart));
     setState('connecting');
-    source.addEventListener('ready', () => setState('live'));
+    source.addEventListener('ready', (message: MessageEvent<string>) => {
+      setState('live');
+      try {
+        const ready = JSON.parse(message.data) as { own_events_complete?: boolean };
+        if (ready.own_events_complete === false) missed.current?.();
+      } catch {
+        // a ready without a readable body still means the stream is live
+      }
+    });
     source.onmessage = (message: MessageEvent<string>) => {
       try {
         handler.current(JSON.parse(message.data) as LiveEvent);

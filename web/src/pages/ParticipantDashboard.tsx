@@ -21,7 +21,11 @@ export function ParticipantDashboard({ user }: { user: User }) {
     if (event.kind.startsWith('invitation.')) reloadInvitations();
     else reload();
   }, [reload, reloadInvitations]);
-  useLiveEvents([], onUserEvent);
+  const reloadBoth = useCallback(() => {
+    reload();
+    reloadInvitations();
+  }, [reload, reloadInvitations]);
+  useLiveEvents([], onUserEvent, { onMissedOwnEvents: reloadBoth });
 
   const now = Date.now();
   const all = mine.data?.items ?? [];
