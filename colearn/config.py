@@ -80,6 +80,15 @@ VARIABLES: dict[str, tuple[str, str]] = {
         "auto",
         "STARTTLS: true (required), false (never) or auto (when the server offers it).",
     ),
+    "COLEARN_SMTP_TLS": (
+        "false",
+        "true: TLS from the first byte (implicit TLS, usually port 465) instead of STARTTLS.",
+    ),
+    "COLEARN_SMTP_CA_FILE": (
+        "",
+        "PEM file of the authorities the SMTP server's certificate must come from; unset: "
+        "the system's.",
+    ),
     "COLEARN_MAIL_FROM": ("Co~Learn <no-reply@localhost>", "Sender of every mail."),
     "COLEARN_PUBLIC_URL": (
         "http://127.0.0.1:8080",

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 from email.utils import parseaddr
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from colearn.config import ConfigError, env, env_bool, env_int
@@ -20,6 +21,21 @@ def _starttls(environ: dict[str, str] | None) -> bool | None:
     return env_bool("COLEARN_SMTP_STARTTLS", environ)
 
 
+def _security(environ: dict[str, str] | None) -> tuple[bool, bool | None, str]:
+    """Implicit TLS, STARTTLS and the CA file, checked against each other."""
+    tls = env_bool("COLEARN_SMTP_TLS", environ)
+    starttls = _starttls(environ)
+    if tls and starttls:
+        raise ConfigError(
+            "COLEARN_SMTP_TLS=true already encrypts from the first byte; "
+            "set COLEARN_SMTP_STARTTLS to false or auto"
+        )
+    ca_file = env("COLEARN_SMTP_CA_FILE", environ).strip()
+    if ca_file and not Path(ca_file).is_file():
+        raise ConfigError(f"COLEARN_SMTP_CA_FILE names no file: {ca_file!r}")
+    return tls, False if tls else starttls, ca_file
+
+
 @dataclass(frozen=True)
 class MailConfig:
     smtp_host: str = ""
@@ -27,6 +43,8 @@ class MailConfig:
     smtp_user: str = ""
     smtp_password: str = field(default="", repr=False)
     starttls: bool | None = None  # None: when offered
+    tls: bool = False  # implicit TLS (port 465): encrypted from the first byte
+    ca_file: str = ""  # authorities the server's certificate must come from; "": the system's
     mail_from: str = "Co~Learn <no-reply@localhost>"
     public_url: str = "http://127.0.0.1:8080"
     reminder_lead: timedelta = timedelta(minutes=60)
@@ -77,12 +95,15 @@ class MailConfig:
                 "COLEARN_REMINDER_LEAD_MINUTES must be at least 1 "
                 "and COLEARN_MAIL_POLL_MS at least 10"
             )
+        tls, starttls, ca_file = _security(environ)
         return cls(
             smtp_host=env("COLEARN_SMTP_HOST", environ).strip(),
             smtp_port=env_int("COLEARN_SMTP_PORT", environ),
             smtp_user=env("COLEARN_SMTP_USER", environ),
             smtp_password=env("COLEARN_SMTP_PASSWORD", environ),
-            starttls=_starttls(environ),
+            starttls=starttls,
+            tls=tls,
+            ca_file=ca_file,
             mail_from=mail_from,
             public_url=public_url,
             reminder_lead=timedelta(minutes=lead),

@@ -101,6 +101,8 @@ class Sender:
             hostname=self.config.smtp_host,
             port=self.config.smtp_port,
             start_tls=self.config.starttls,
+            use_tls=self.config.tls,
+            cert_bundle=self.config.ca_file or None,
             timeout=self.config.smtp_timeout,
         )
         sent = 0

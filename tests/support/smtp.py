@@ -9,6 +9,7 @@ whose client vanished before the end of the transaction.
 from __future__ import annotations
 
 import asyncio
+import ssl
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -97,16 +98,34 @@ class Inbox:
 
 
 class SmtpServer:
-    def __init__(self, port: int) -> None:
+    """``tls``: TLS from the first byte (as on port 465); ``starttls``: plain until the
+    client upgrades with STARTTLS, which it must before sending."""
+
+    def __init__(
+        self,
+        port: int,
+        *,
+        tls: ssl.SSLContext | None = None,
+        starttls: ssl.SSLContext | None = None,
+    ) -> None:
         self.host = "127.0.0.1"
         self.port = port
         self.inbox = Inbox()
+        self._tls = tls
+        self._starttls = starttls
         self._server: asyncio.Server | None = None
 
     async def start(self) -> None:
         loop = asyncio.get_running_loop()
-        factory = partial(SMTP, self.inbox, hostname="smtp.test", ident="test SMTP")
-        self._server = await loop.create_server(factory, self.host, self.port)
+        factory = partial(
+            SMTP,
+            self.inbox,
+            hostname="smtp.test",
+            ident="test SMTP",
+            tls_context=self._starttls,
+            require_starttls=self._starttls is not None,
+        )
+        self._server = await loop.create_server(factory, self.host, self.port, ssl=self._tls)
 
     async def stop(self) -> None:
         """Stop listening: an outage (the sender opens a connection for every batch)."""
