@@ -284,25 +284,76 @@ def release_occurrence(
         )
 
 
-def tell_moved(conn: sqlite3.Connection, occurrence_id: int, now: datetime) -> int:
-    """An occurrence has a new time: everyone whose calendar holds it gets a mail with the
-    updated entry (booked people, guests with a seat, people still invited); how many."""
+def _holding(conn: sqlite3.Connection, occurrence_id: int) -> list[sqlite3.Row]:
+    """(invitation id, email, user id) of everyone whose calendar holds the occurrence:
+    booked people, guests with a seat, people still invited."""
     booked = conn.execute(
         "SELECT NULL, NULL, user_id FROM bookings WHERE occurrence_id = ? AND status = 'booked'",
         (occurrence_id,),
     ).fetchall()
-    rows = [*booked, *_invited_only(conn, occurrence_id)]
-    for invitation_id, email, user_id in rows:
-        outbox.enqueue(
-            conn,
-            outbox.OCCURRENCE_MOVED,
-            now=now,
-            recipient=email,
-            user_id=user_id,
-            occurrence_id=occurrence_id,
-            payload={} if invitation_id is None else {"invitation_id": invitation_id},
-        )
+    return [*booked, *_invited_only(conn, occurrence_id)]
+
+
+def _tell_moved_one(
+    conn: sqlite3.Connection, occurrence_id: int, row: sqlite3.Row, now: datetime
+) -> None:
+    invitation_id, email, user_id = row
+    outbox.enqueue(
+        conn,
+        outbox.OCCURRENCE_MOVED,
+        now=now,
+        recipient=email,
+        user_id=user_id,
+        occurrence_id=occurrence_id,
+        payload={} if invitation_id is None else {"invitation_id": invitation_id},
+    )
+
+
+def tell_moved(conn: sqlite3.Connection, occurrence_id: int, now: datetime) -> int:
+    """An occurrence has a new time: everyone whose calendar holds it gets a mail with the
+    updated entry (booked people, guests with a seat, people still invited); how many."""
+    rows = _holding(conn, occurrence_id)
+    for row in rows:
+        _tell_moved_one(conn, occurrence_id, row, now)
     return len(rows)
+
+
+def tell_series_moved(
+    conn: sqlite3.Connection, session_id: int, moved: list[int], now: datetime
+) -> None:
+    """Several meetings of a series have new times (the series was rescheduled). Someone
+    whose calendar holds the whole series gets one mail updating each moved instance, not
+    one mail per meeting; everyone else one mail per meeting of theirs that moved."""
+    told: set[str] = set()
+
+    def tell_holder(address: str, user_id: int | None) -> None:
+        if address not in told:
+            told.add(address)
+            outbox.enqueue(
+                conn,
+                outbox.OCCURRENCE_MOVED,
+                now=now,
+                recipient=address,
+                user_id=user_id,
+                session_id=session_id,
+                payload={"moved": moved},
+            )
+
+    for occurrence_id in moved:
+        for row in _holding(conn, occurrence_id):
+            address = outbox.address_of(conn, row[1], row[2])
+            if outbox.holds_series(conn, address, session_id):
+                tell_holder(address, row[2])
+            else:
+                _tell_moved_one(conn, occurrence_id, row, now)
+    # people still invited to the whole series: their invitation gave them the series
+    for email, user_id in conn.execute(
+        "SELECT email, user_id FROM invitations WHERE session_id = ? AND occurrence_id IS NULL"
+        " AND status = 'pending'",
+        (session_id,),
+    ).fetchall():
+        if outbox.holds_series(conn, email, session_id):
+            tell_holder(email, user_id)
 
 
 def lapse_holds(conn: sqlite3.Connection, now: datetime) -> int:

@@ -108,6 +108,26 @@ def mail_from_row(row: sqlite3.Row | tuple[Any, ...]) -> Mail:
     )
 
 
+def address_of(conn: sqlite3.Connection, recipient: str | None, user_id: int | None) -> str:
+    """``recipient``, or the address of the account ``user_id``."""
+    if recipient is not None:
+        return recipient
+    found = conn.execute("SELECT email FROM users WHERE id = ?", (user_id,)).fetchone()
+    assert found is not None, f"no user {user_id}"
+    return str(found[0])
+
+
+def holds_series(conn: sqlite3.Connection, recipient: str, session_id: int) -> bool:
+    """Whether the recipient's calendar holds the whole series: the last mail about it as
+    a whole was a REQUEST (they booked or were invited to the series), not a CANCEL."""
+    row = conn.execute(
+        "SELECT ical_method FROM outbox WHERE recipient = ? AND ical_uid = ?"
+        " AND ical_recurrence IS NULL ORDER BY id DESC LIMIT 1",
+        (recipient, series_uid(session_id)),
+    ).fetchone()
+    return row is not None and row[0] == "REQUEST"
+
+
 def _used(conn: sqlite3.Connection, dedupe_key: str) -> bool:
     return (
         conn.execute("SELECT 1 FROM outbox WHERE dedupe_key = ?", (dedupe_key,)).fetchone()
@@ -174,10 +194,7 @@ def enqueue(
             uid = occurrence_uid(occurrence_id)
     else:
         assert session_id is not None, "a mail is about an occurrence or a series"
-        if recipient is None:
-            found = conn.execute("SELECT email FROM users WHERE id = ?", (user_id,)).fetchone()
-            assert found is not None, f"no user {user_id}"
-            recipient = str(found[0])
+        recipient = address_of(conn, recipient, user_id)
         uid = series_uid(session_id)
     body = {"occurrence_id": occurrence_id, "session_id": session_id, **(payload or {})}
     stamp = to_db(now)

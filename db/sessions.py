@@ -169,14 +169,22 @@ async def cancel_occurrence(
 
 
 async def move_occurrence(
-    conn: aiosqlite.Connection, occurrence_id: int, slot: Slot, *, detach: bool, now: datetime
+    conn: aiosqlite.Connection,
+    occurrence_id: int,
+    slot: Slot,
+    *,
+    detach: bool,
+    now: datetime,
+    tell: bool = True,
 ) -> None:
-    """New times for an occurrence; its bookings stay, and calendars are told by mail."""
+    """New times for an occurrence; its bookings stay, and calendars are told by mail
+    (unless ``tell`` is False: the caller tells about several at once)."""
     await occurrences.set_times(
         conn, occurrence_id, starts_at=slot[0], ends_at=slot[1], detach=detach
     )
     await _announce(conn, occurrence_id, "occurrence.updated")
-    await run(conn, invitations.tell_moved, occurrence_id, now)
+    if tell:
+        await run(conn, invitations.tell_moved, occurrence_id, now)
 
 
 async def set_occurrence_capacity(
@@ -233,6 +241,7 @@ async def reschedule(
         for o in everything
         if o.status == occurrences.SCHEDULED and not o.detached and o.starts_at > now
     }
+    moved: list[int] = []
     for starts_at, ends_at in slots:
         if starts_at <= now:
             continue
@@ -240,12 +249,15 @@ async def reschedule(
         if existing is not None:
             if existing.ends_at != ends_at:
                 await move_occurrence(
-                    conn, existing.id, (starts_at, ends_at), detach=False, now=now
+                    conn, existing.id, (starts_at, ends_at), detach=False, now=now, tell=False
                 )
+                moved.append(existing.id)
         elif starts_at not in taken:
             await occurrences.insert(
                 conn, session_id=session_id, starts_at=starts_at, ends_at=ends_at, capacity=capacity
             )
+    if moved:
+        await run(conn, invitations.tell_series_moved, session_id, moved, now)
     for leftover in movable.values():
         if not await occurrences.delete_unbooked(conn, leftover.id):
             await cancel_occurrence(conn, leftover.id, now=now, reason=bookings.RESCHEDULED)

@@ -69,19 +69,49 @@ def _series(event: Event, facts: Facts, tz: ZoneInfo) -> None:
         event.add("exdate", skipped)
 
 
-def _overrides(
-    facts: Facts, uid: str, stamp: datetime, organizer: str, link: str, tz: ZoneInfo
+def _instances(
+    facts: Facts,
+    moved: list[Occurrence],
+    uid: str,
+    stamp: datetime,
+    organizer: str,
+    link: str,
+    tz: ZoneInfo,
 ) -> list[Event]:
-    """Occurrences of the series moved or resized on their own."""
-    moved = []
-    for occurrence in facts.series:
-        if occurrence.status != occurrences.SCHEDULED or not occurrence.detached:
-            continue
+    """Instances of the series at times of their own (RECURRENCE-ID: where the rule put them)."""
+    instances = []
+    for occurrence in moved:
         event = _event(facts, uid, stamp, organizer, link)
         event.add("recurrence-id", occurrence.original_starts_at.astimezone(tz))
         _times(event, occurrence, tz)
-        moved.append(event)
-    return moved
+        instances.append(event)
+    return instances
+
+
+def _events(
+    facts: Facts, uid: str, stamp: datetime, organizer: str, link: str, tz: ZoneInfo
+) -> list[Event]:
+    """The events of the .ics, the one the mail is about first: a meeting, one instance of
+    a series, several instances a reschedule moved, or the series with its instances moved
+    on their own."""
+    mail = facts.mail
+    if facts.moved:
+        return _instances(facts, facts.moved, uid, stamp, organizer, link, tz)
+    event = _event(facts, uid, stamp, organizer, link)
+    if mail.ical_recurrence is not None:  # one instance of a series the person holds
+        event.add("recurrence-id", mail.ical_recurrence.astimezone(tz))
+        assert facts.occurrence is not None
+        _times(event, facts.occurrence, tz)
+    elif mail.ical_uid.startswith("session-"):
+        _series(event, facts, tz)
+        if mail.ical_method == "REQUEST":
+            # instances moved or resized on their own
+            alone = [o for o in facts.series if o.status == occurrences.SCHEDULED and o.detached]
+            return [event, *_instances(facts, alone, uid, stamp, organizer, link, tz)]
+    else:
+        assert facts.occurrence is not None
+        _times(event, facts.occurrence, tz)
+    return [event]
 
 
 def calendar(facts: Facts, *, organizer: str, host: str, link: str, stamp: datetime) -> bytes:
@@ -93,20 +123,8 @@ def calendar(facts: Facts, *, organizer: str, host: str, link: str, stamp: datet
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("method", mail.ical_method)
-    event = _event(facts, uid, stamp, organizer, link)
-    cal.add_component(event)
-    if mail.ical_recurrence is not None:  # one instance of a series the person holds
-        event.add("recurrence-id", mail.ical_recurrence.astimezone(tz))
-        assert facts.occurrence is not None
-        _times(event, facts.occurrence, tz)
-    elif mail.ical_uid.startswith("session-"):
-        _series(event, facts, tz)
-        if mail.ical_method == "REQUEST":
-            for moved in _overrides(facts, uid, stamp, organizer, link, tz):
-                cal.add_component(moved)
-    else:
-        assert facts.occurrence is not None
-        _times(event, facts.occurrence, tz)
+    for event in _events(facts, uid, stamp, organizer, link, tz):
+        cal.add_component(event)
     years = [o.starts_at.year for o in facts.series] or [stamp.year]
     cal.add_component(_vtimezone(tz.key, min(years), max(years) + 2))
     return cal.to_ical()

@@ -33,6 +33,12 @@ class Facts:
         return str(value) if value else None
 
     @property
+    def moved(self) -> list[Occurrence]:
+        """The meetings a series reschedule moved (a mail telling several at once)."""
+        ids = set(self.mail.payload.get("moved") or ())
+        return [o for o in self.series if o.id in ids]
+
+    @property
     def first(self) -> Occurrence | None:
         """The occurrence the mail is about, or the next one still to come of a series."""
         if self.occurrence is not None:

@@ -99,6 +99,15 @@ def wording(facts: Facts, *, dashboard: str, room: str, guest_link: str | None) 
         reason = _CANCEL_REASONS.get(facts.reason or "", "{facilitator} cancelled this meeting.")
         lines = [reason.format(facilitator=facilitator), f"Cancelled: {what}."]
         return Wording(f"Cancelled: {what}", lines, dashboard, "See your dashboard")
+    if kind == outbox.OCCURRENCE_MOVED and facts.moved:
+        moved = facts.moved
+        lines = [
+            f"{facilitator} changed the times of {title}; "
+            f"{len(moved)} meeting{'s' if len(moved) > 1 else ''} of the series moved:",
+            *(f"- {when(o)}" for o in moved),
+            "Your place is kept, and the calendar entry attached updates each of them.",
+        ]
+        return Wording(f"New times: {title}", lines, dashboard, "See your dashboard")
     if kind == outbox.OCCURRENCE_MOVED:
         lines = [
             f"{facilitator} moved {title} to a new time: {what}.",

@@ -3,8 +3,9 @@ a calendar entry that calendar programs read back right (icalendar parses it her
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -198,3 +199,54 @@ async def test_a_title_beyond_ascii_arrives_as_written(api: Api, smtp_server: Sm
     assert mail.subject.startswith("Booked: Café English: ça va?, Tuesday 3 March 2026")
     assert "with Zoë" in mail.text() and "with Zo&#235;" not in mail.text()
     assert _event(mail, "REQUEST")["SUMMARY"] == "Café English: ça va?"
+
+
+async def test_a_series_moved_as_a_whole_is_one_mail_to_who_holds_it(
+    api: Api, smtp_server: SmtpServer
+) -> None:
+    ada = await api.register("facilitator", name="Ada")
+    session = await api.create_session(
+        ada, starts_at=FIRST_START, recurrence={"frequency": "weekly", "count": 4}
+    )
+    lee, kim = await api.register(name="Lee"), await api.register(name="Kim")
+    held = await api.call("POST", f"/api/sessions/{session['id']}/bookings", as_=lee)
+    assert held.status == 201
+    await _book(api, session["occurrences"][1]["id"], kim)  # one meeting only
+    mo = await api.register(name="Mo")  # invited to the series, not answered yet
+    invited = await api.call(
+        "POST", f"/api/sessions/{session['id']}/invitations", as_=ada, json={"emails": [mo.email]}
+    )
+    assert invited.status == 201, invited.body
+    await smtp_server.inbox.wait_for(3)
+
+    longer = await api.call(
+        "PATCH", f"/api/sessions/{session['id']}", as_=ada, json={"duration_minutes": 90}
+    )
+    assert longer.status == 200, longer.body
+    await smtp_server.inbox.wait_for(6)
+    await asyncio.sleep(0.5)  # no more come: not one mail per meeting
+    assert len(smtp_server.inbox.received) == 6
+    [_, told] = smtp_server.inbox.to(mo.email)
+    assert told.subject == "New times: Conversation club"
+
+    [series, update] = smtp_server.inbox.to(lee.email)
+    assert update.subject == "New times: Conversation club"
+    assert "4 meetings of the series moved" in update.text()
+    ics, params = update.calendar()
+    assert params["method"] == "REQUEST"
+    instances = Calendar.from_ical(ics).walk("VEVENT")
+    master = _event(series, "REQUEST")
+    assert {str(i["UID"]) for i in instances} == {str(master["UID"])}
+    assert all(i["SEQUENCE"] > master["SEQUENCE"] for i in instances)
+    tuesdays = [datetime(2026, 3, day, 18, 0, tzinfo=BERLIN) for day in (3, 10, 17, 24)]
+    assert [i.decoded("RECURRENCE-ID") for i in instances] == tuesdays
+    assert [i.decoded("DTEND") - i.decoded("DTSTART") for i in instances] == [
+        timedelta(minutes=90)
+    ] * 4
+
+    [_, own] = smtp_server.inbox.to(kim.email)
+    assert (
+        own.subject
+        == "New time: Conversation club, Tuesday 10 March 2026, 18:00-19:30 (Europe/Berlin)"
+    )
+    assert _event(own, "REQUEST").decoded("DTEND") == datetime(2026, 3, 10, 19, 30, tzinfo=BERLIN)
