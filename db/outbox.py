@@ -117,14 +117,19 @@ def address_of(conn: sqlite3.Connection, recipient: str | None, user_id: int | N
     return str(found[0])
 
 
+def _series_method(recipient: str, uid: str) -> str:
+    """SQL: the method of the last mail to ``recipient`` about the series ``uid`` as a
+    whole (both SQL expressions). A REQUEST means the recipient's calendar holds the series
+    (they booked or were invited to all of it), a CANCEL or nothing that it does not."""
+    return (
+        f"SELECT ical_method FROM outbox WHERE recipient = {recipient} AND ical_uid = {uid}"
+        " AND ical_recurrence IS NULL ORDER BY id DESC LIMIT 1"
+    )
+
+
 def holds_series(conn: sqlite3.Connection, recipient: str, session_id: int) -> bool:
-    """Whether the recipient's calendar holds the whole series: the last mail about it as
-    a whole was a REQUEST (they booked or were invited to the series), not a CANCEL."""
-    row = conn.execute(
-        "SELECT ical_method FROM outbox WHERE recipient = ? AND ical_uid = ?"
-        " AND ical_recurrence IS NULL ORDER BY id DESC LIMIT 1",
-        (recipient, series_uid(session_id)),
-    ).fetchone()
+    """Whether the recipient's calendar holds the whole series."""
+    row = conn.execute(_series_method("?", "?"), (recipient, series_uid(session_id))).fetchone()
     return row is not None and row[0] == "REQUEST"
 
 
@@ -138,14 +143,10 @@ def _used(conn: sqlite3.Connection, dedupe_key: str) -> bool:
 def addressee_columns(email: str) -> str:
     """SQL columns, over occurrences ``o``, for a mail about that occurrence to ``email``
     (an SQL expression): the address, the series, the occurrence's original and current
-    start, and the method of the last mail about the series as a whole (a REQUEST means
-    the recipient's calendar holds the series). ``enqueue`` takes them as ``addressee``."""
-    return (
-        f"{email}, o.session_id, o.original_starts_at, o.starts_at,"
-        f" (SELECT ical_method FROM outbox WHERE recipient = {email}"
-        f"  AND ical_uid = '{SERIES_UID_PREFIX}' || o.session_id AND ical_recurrence IS NULL"
-        "  ORDER BY id DESC LIMIT 1)"
-    )
+    start, and the method of the last mail about the series as a whole (see
+    ``holds_series``). ``enqueue`` takes them as ``addressee``."""
+    series = _series_method(email, f"'{SERIES_UID_PREFIX}' || o.session_id")
+    return f"{email}, o.session_id, o.original_starts_at, o.starts_at, ({series})"
 
 
 ADDRESSEE_WIDTH = 5

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import aiohttp
@@ -27,28 +26,9 @@ from tests.support.browser import (  # noqa: F401  (browser is a fixture)
 )
 from tests.support.guest_link import guest_link
 from tests.support.stack import RunningStack
-from tests.support.web_api import post_as, register
+from tests.support.web_api import one_meeting, post_as, register
 
 SEEN_WITHIN_MS = 10_000
-
-
-async def _session(
-    http: aiohttp.ClientSession, api_url: str, host: dict[str, Any], title: str, capacity: int
-) -> int:
-    """A one-time session starting in 5 minutes (its room is open); its occurrence's id."""
-    made = await post_as(
-        http,
-        api_url + "/api/sessions",
-        host["token"],
-        {
-            "title": title,
-            "timezone": "Europe/Berlin",
-            "starts_at": (datetime.now(UTC) + timedelta(minutes=5)).isoformat(),
-            "duration_minutes": 60,
-            "capacity": capacity,
-        },
-    )
-    return int(made["occurrences"][0]["id"])
 
 
 async def _open(chromium: Browser, api_url: str, users: list[WebUser], viewport: Any) -> WebUser:
@@ -70,7 +50,7 @@ async def test_a_guest_joins_from_the_mailed_link_and_a_withdrawn_link_stops_wor
 ) -> None:
     title = f"Guest night {uuid.uuid4().hex[:6]}"
     host_account = await register(http, api_url, "facilitator", "Hana Host")
-    occurrence_id = await _session(http, api_url, host_account, title, capacity=4)
+    occurrence_id = await one_meeting(http, api_url, host_account, title, capacity=4)
     guest_email = f"gina-{uuid.uuid4().hex[:8]}@example.org"
 
     host = await _open(browser, api_url, users, DESKTOP)
@@ -159,7 +139,7 @@ async def test_a_seated_guest_makes_an_account_from_the_link_and_signs_in_with_i
 ) -> None:
     title = f"Guest to member {uuid.uuid4().hex[:6]}"
     host_account = await register(http, api_url, "facilitator", "Hana Host")
-    occurrence_id = await _session(http, api_url, host_account, title, capacity=4)
+    occurrence_id = await one_meeting(http, api_url, host_account, title, capacity=4)
     guest_email = f"gil-{uuid.uuid4().hex[:8]}@example.org"
     await post_as(
         http,
@@ -206,8 +186,8 @@ async def test_a_member_accepts_invitations_on_the_dashboard_seat_or_waitlist(
     host = await register(http, api_url, "facilitator", "Hana Host")
     member = await register(http, api_url, "participant", "Mia Member")
     other = await register(http, api_url, "participant", "Otto Other")
-    open_id = await _session(http, api_url, host, open_title, capacity=3)
-    full_id = await _session(http, api_url, host, full_title, capacity=1)
+    open_id = await one_meeting(http, api_url, host, open_title, capacity=3)
+    full_id = await one_meeting(http, api_url, host, full_title, capacity=1)
     await post_as(http, f"{api_url}/api/occurrences/{full_id}/bookings", other["token"], {})
     for occurrence in (open_id, full_id):
         await post_as(

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sqlite3
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import aiohttp
 from aiohttp import web
@@ -18,7 +18,7 @@ from api.realtime import OWN_REPLAY_WINDOW
 from tests.support.api_client import PASSWORD
 from tests.support.browser import WebUser, browser, open_user  # noqa: F401  (a fixture)
 from tests.support.stack import RunningStack
-from tests.support.web_api import post_as, register
+from tests.support.web_api import one_meeting, post_as, register
 
 # EventSource waits about 3 s before it reconnects, then the page reads its lists
 BACK_WITHIN_MS = 15_000
@@ -34,19 +34,9 @@ async def test_back_online_the_dashboard_shows_a_meeting_cancelled_long_ago(
 ) -> None:
     title = f"Evening reading {uuid.uuid4().hex[:6]}"
     host = await register(http, api_url, "facilitator", "Hana Host")
-    made = await post_as(
-        http,
-        f"{api_url}/api/sessions",
-        host["token"],
-        {
-            "title": title,
-            "timezone": "Europe/Berlin",
-            "starts_at": (datetime.now(UTC) + timedelta(days=1)).isoformat(),
-            "duration_minutes": 60,
-            "capacity": 5,
-        },
+    occurrence = await one_meeting(
+        http, api_url, host, title, capacity=5, starts_in=timedelta(days=1)
     )
-    occurrence = made["occurrences"][0]["id"]
     lee = await register(http, api_url, "participant", "Lee Reader")
     await post_as(http, f"{api_url}/api/occurrences/{occurrence}/bookings", lee["token"], {})
 

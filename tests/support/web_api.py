@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import aiohttp
@@ -32,3 +33,29 @@ async def post_as(
     async with http.post(url, json=body, headers=headers) as reply:
         assert reply.status in (200, 201), await reply.text()
         return dict(await reply.json())
+
+
+async def one_meeting(
+    http: aiohttp.ClientSession,
+    api_url: str,
+    host: dict[str, Any],
+    title: str,
+    *,
+    capacity: int,
+    starts_in: timedelta = timedelta(minutes=5),
+) -> int:
+    """A one-time session of ``host``'s, an hour long, starting ``starts_in`` from now (in
+    5 minutes its room is open); its occurrence's id."""
+    made = await post_as(
+        http,
+        api_url + "/api/sessions",
+        host["token"],
+        {
+            "title": title,
+            "timezone": "Europe/Berlin",
+            "starts_at": (datetime.now(UTC) + starts_in).isoformat(),
+            "duration_minutes": 60,
+            "capacity": capacity,
+        },
+    )
+    return int(made["occurrences"][0]["id"])
