@@ -156,8 +156,7 @@ def announce_seats(conn: sqlite3.Connection, occurrence_id: int) -> None:
 
 
 def _announce_now(conn: sqlite3.Connection, occurrence_id: int) -> None:
-    current = occurrences.load(conn, occurrence_id)
-    assert current is not None
+    current = _occurrence(conn, occurrence_id)
     payload = {
         "occurrence_id": current.id,
         "status": current.status,
