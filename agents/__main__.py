@@ -23,9 +23,9 @@ def main() -> int:
     # A database the worker cannot use stops it here, with the reason, instead of failing
     # every room's job once it runs.
     try:
-        migrate(config.db_path)
+        migrate(config.db_url)
     except (MigrationError, sqlite3.Error, OSError) as exc:
-        print(f"error: database {config.db_path}: {exc}", file=sys.stderr)
+        print(f"error: database {config.db_url}: {exc}", file=sys.stderr)
         return 2
     # livekit-agents otherwise loads its end-of-turn model (~244 MB) into the worker; the
     # Co~Learn agent holds no voice conversation, so it never uses it.

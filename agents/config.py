@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from colearn.config import ConfigError, LiveKitConfig, db_path, env, env_int
+from db.url import DbUrl
+from colearn.config import ConfigError, LiveKitConfig, db_url, env, env_int
 
 
 @dataclass(frozen=True)
 class AgentConfig:
-    db_path: Path
+    db_url: str | Path | DbUrl
     dictionary_path: Path
     livekit: LiveKitConfig
     max_rooms: int
@@ -23,7 +24,7 @@ class AgentConfig:
         if max_rooms < 1:
             raise ConfigError(f"COLEARN_AGENT_MAX_ROOMS must be at least 1, got {max_rooms}")
         return cls(
-            db_path=db_path(environ),
+            db_url=db_url(environ),
             dictionary_path=Path(env("COLEARN_DICTIONARY_DB", environ)),
             livekit=LiveKitConfig.from_env(environ),
             max_rooms=max_rooms,

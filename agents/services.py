@@ -33,7 +33,7 @@ class WorkerServices:
 
     def start(self, running_jobs: Callable[[], Sequence[str]]) -> None:
         """Open everything (on the worker's loop, before its first room)."""
-        self._store = WorkerStore.open(self.config.db_path)
+        self._store = WorkerStore.open(self.config.db_url)
         try:
             self.words = Dictionary.open(self.config.dictionary_path)
         except DictionaryMissing as exc:

@@ -37,7 +37,7 @@ MAX_BODY_BYTES = 1024 * 1024
 
 
 async def _database(app: web.Application) -> AsyncIterator[None]:
-    app[DB] = await Database.open(app[CONFIG].db_path)
+    app[DB] = await Database.open(app[CONFIG].db_url)
     yield
     await app[DB].aclose()
 

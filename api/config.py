@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from colearn.config import ConfigError, LiveKitConfig, db_path, env, env_bool, env_int
+from db.url import DbUrl
+from colearn.config import ConfigError, LiveKitConfig, db_url, env, env_bool, env_int
 from mail.config import MailConfig
 
 NO_SMTP = MailConfig()
@@ -26,7 +27,7 @@ def _at_least(name: str, environ: dict[str, str] | None, minimum: int) -> int:
 
 @dataclass(frozen=True)
 class ApiConfig:
-    db_path: Path
+    db_url: str | Path | DbUrl
     host: str
     port: int
     livekit: LiveKitConfig
@@ -44,7 +45,7 @@ class ApiConfig:
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> ApiConfig:
         return cls(
-            db_path=db_path(environ),
+            db_url=db_url(environ),
             host=env("COLEARN_API_HOST", environ),
             port=env_int("COLEARN_API_PORT", environ),
             livekit=LiveKitConfig.from_env(environ),

@@ -38,8 +38,8 @@ WORDS = [
 ]  # fmt: skip
 
 
-def stored_count(db_path: Path, room: str) -> int:
-    with closing(sqlite3.connect(db_path)) as conn:
+def stored_count(db_url: str, room: str) -> int:
+    with closing(sqlite3.connect(db_url)) as conn:
         return conn.execute(
             "SELECT COUNT(*) FROM chat_messages WHERE room_name = ?", (room,)
         ).fetchone()[0]
@@ -50,7 +50,7 @@ async def persistence(stack: RunningStack, messages: int, gap_s: float) -> None:
     alice, bob = await join(stack, room, "alice"), await join(stack, room, "bob")
     warmup = 10
     try:
-        with CommitClock(stack.db_path) as clock:
+        with CommitClock(stack.db_url) as clock:
             sent: dict[str, float] = {}
             for n in range(messages + warmup):
                 started = time.perf_counter()
@@ -120,11 +120,11 @@ async def throughput(stack: RunningStack, rates: list[int], seconds: float) -> N
             drained_at = None
             deadline = time.perf_counter() + 15
             while time.perf_counter() < deadline:
-                if await asyncio.to_thread(stored_count, stack.db_path, room) >= total:
+                if await asyncio.to_thread(stored_count, stack.db_url, room) >= total:
                     drained_at = time.perf_counter()
                     break
                 await asyncio.sleep(0.02)
-            stored = await asyncio.to_thread(stored_count, stack.db_path, room)
+            stored = await asyncio.to_thread(stored_count, stack.db_url, room)
             lost = total - stored
             lag = f"{(drained_at - started - sent_in) * 1000:6.0f} ms" if drained_at else "never"
             print(

@@ -65,7 +65,7 @@ async def open_room(stack, name: str) -> RtcParticipant:  # type: ignore[no-unty
 async def main(rooms: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         stack = new_stack(free_ports(4), Path(tmp))
-        migrate(stack.db_path)
+        migrate(stack.db_url)
         stack.start_livekit()
         agent = stack.start_agent()
         people: list[RtcParticipant] = []

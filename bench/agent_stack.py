@@ -29,7 +29,7 @@ def running_stack() -> Iterator[RunningStack]:
     """livekit-server and one registered agent worker on free loopback ports."""
     with tempfile.TemporaryDirectory() as tmp:
         stack = new_stack(free_ports(4), Path(tmp))
-        migrate(stack.db_path)
+        migrate(stack.db_url)
         try:
             stack.start_livekit()
             stack.start_agent()
@@ -45,9 +45,9 @@ class CommitClock:
     ``interval_s`` and reads the new rows when it moves: the figures have that resolution.
     """
 
-    def __init__(self, db_path: Path, interval_s: float = 0.0005) -> None:
+    def __init__(self, db_url: str, interval_s: float = 0.0005) -> None:
         self.seen: dict[str, float] = {}
-        self._path = db_path
+        self._path = db_url
         self._interval_s = interval_s
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._watch, name="commit-clock", daemon=True)

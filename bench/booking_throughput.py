@@ -57,11 +57,11 @@ def serve_bare(port: int) -> None:
     web.run_app(app, host="127.0.0.1", port=port, loop=uvloop.new_event_loop(), print=None)
 
 
-async def seed(db_path: Path, users: int, occurrences: int) -> tuple[list[str], list[int]]:
+async def seed(db_url: str, users: int, occurrences: int) -> tuple[list[str], list[int]]:
     """Participants with tokens, and one session with ``occurrences`` of ``users`` seats."""
     valid_until = datetime.now(UTC) + timedelta(days=1)
-    tokens = await seed_participants(db_path, users, valid_until=valid_until, prefix="bench")
-    db = await Database.open(db_path)
+    tokens = await seed_participants(db_url, users, valid_until=valid_until, prefix="bench")
+    db = await Database.open(db_url)
     try:
         async with db.transaction() as conn:
             host = await accounts.create_user(
@@ -220,12 +220,12 @@ async def fanout(
 
 async def main(args: argparse.Namespace) -> None:
     tmp = Path(tempfile.mkdtemp(prefix="colearn-bench-"))
-    db_path = tmp / "bench.db"
+    db_url = tmp / "bench.db"
     per_client = args.requests
-    tokens, occurrence_ids = await seed(db_path, args.clients, per_client + 1)
+    tokens, occurrence_ids = await seed(db_url, args.clients, per_client + 1)
     api_port, bare_port = free_port(), free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("COLEARN_", "LIVEKIT_"))}
-    env.update(COLEARN_DB=str(db_path), COLEARN_API_PORT=str(api_port), COLEARN_LOG_LEVEL="WARNING")
+    env.update(COLEARN_DB=str(db_url), COLEARN_API_PORT=str(api_port), COLEARN_LOG_LEVEL="WARNING")
     api_proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "api", cwd=ROOT, env=env, stdout=asyncio.subprocess.DEVNULL
     )

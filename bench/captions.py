@@ -145,7 +145,7 @@ async def bench_latency(utterances: int, max_speakers: int) -> None:
         tmp = Path(tmpdir)
         clips = [speak(SENTENCES[i % len(SENTENCES)], tmp, f"u{i}") for i in range(utterances)]
         stack = new_stack(free_ports(4), tmp)
-        migrate(stack.db_path)
+        migrate(stack.db_url)
         stack.start_livekit()
         try:
             print("(b) end of utterance -> final caption at another client")

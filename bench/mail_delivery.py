@@ -70,14 +70,14 @@ def pct(values: list[float], q: float) -> float:
 
 
 async def throughput(work: Path, port: int, log_path: Path, mails: int) -> None:
-    db_path = work / "throughput.db"
-    migrate(db_path)
-    async with running_api(db_path) as api:  # no SMTP: bookings fill the outbox
+    db_url = work / "throughput.db"
+    migrate(db_url)
+    async with running_api(db_url) as api:  # no SMTP: bookings fill the outbox
         ada = await api.register("facilitator")
         session = await api.create_session(ada, capacity=500)
         occurrence = session["occurrences"][0]["id"]
-    await seed_participants(db_path, mails, valid_until=datetime.now(UTC) + timedelta(days=1))
-    db = await Database.open(db_path)
+    await seed_participants(db_url, mails, valid_until=datetime.now(UTC) + timedelta(days=1))
+    db = await Database.open(db_url)
     try:
         users = [r[0] for r in await db.fetchall("SELECT id FROM users WHERE role = 'participant'")]
         now = START  # the test API's clock: its session starts a day later
@@ -106,15 +106,15 @@ def _book_and_release(conn: object, occurrence: int, users: list[int], now: date
 
 
 async def latency(work: Path, port: int, log_path: Path, count: int, rate: float) -> None:
-    db_path = work / "latency.db"
-    migrate(db_path)
+    db_url = work / "latency.db"
+    migrate(db_url)
     clock = Clock(datetime.now(UTC))
     config = MailConfig(smtp_host="127.0.0.1", smtp_port=port, starttls=False)
     tokens = await seed_participants(
-        db_path, count, valid_until=clock.now + timedelta(days=1), prefix="late"
+        db_url, count, valid_until=clock.now + timedelta(days=1), prefix="late"
     )
     answered: dict[int, float] = {}
-    async with running_api(db_path, clock=clock, mail=config) as api:
+    async with running_api(db_url, clock=clock, mail=config) as api:
         ada = await api.register("facilitator")
         session = await api.create_session(ada, capacity=count)
         occurrence = session["occurrences"][0]["id"]
@@ -127,7 +127,7 @@ async def latency(work: Path, port: int, log_path: Path, count: int, rate: float
             answered[int(reply.body["id"])] = time.time()
             await asyncio.sleep(1 / rate)
         await asyncio.sleep(2)
-        db = await Database.open(db_path)
+        db = await Database.open(db_url)
         try:
             written = await outbox.mails(db, limit=100_000)
         finally:

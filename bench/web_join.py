@@ -70,7 +70,7 @@ async def run(stack: RunningStack, joins: int) -> list[dict[str, float]]:
     from playwright.async_api import async_playwright
 
     config = ApiConfig(
-        db_path=stack.db_path, host="127.0.0.1", port=stack.api_port, livekit=stack.livekit_config
+        db_url=stack.db_url, host="127.0.0.1", port=stack.api_port, livekit=stack.livekit_config
     )
     runner = web.AppRunner(create_app(config))
     await runner.setup()
@@ -123,7 +123,7 @@ def main() -> None:
     print(f"  first page (sign-in, dashboards): {entry:.0f} KB; the room and blur load on demand")
     with tempfile.TemporaryDirectory() as tmp:
         stack = new_stack(free_ports(4), Path(tmp))
-        migrate(stack.db_path)
+        migrate(stack.db_url)
         try:
             stack.start_livekit()
             stack.start_agent()

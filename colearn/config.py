@@ -8,11 +8,18 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from pathlib import Path
+
+from db.errors import ConfigError as DbConfigError
+from db.url import DbUrl
+from db.url import parse as parse_db_url
 
 # name -> (default, description). The default "" means "required" only where noted.
 VARIABLES: dict[str, tuple[str, str]] = {
-    "COLEARN_DB": ("var/colearn.db", "Path of the SQLite database file."),
+    "COLEARN_DB": (
+        "var/colearn.db",
+        "The database: a file path (or sqlite:///path) for SQLite, the embedded default,"
+        " or a postgresql://user:password@host:port/name URL for PostgreSQL 15+.",
+    ),
     "COLEARN_API_HOST": ("127.0.0.1", "Address the API listens on."),
     "COLEARN_API_PORT": ("8080", "Port the API listens on."),
     "COLEARN_JOIN_WINDOW_MINUTES": (
@@ -166,5 +173,9 @@ def env_bool(name: str, environ: dict[str, str] | None = None) -> bool:
     raise ConfigError(f"{name} must be true or false, got {raw!r}")
 
 
-def db_path(environ: dict[str, str] | None = None) -> Path:
-    return Path(env("COLEARN_DB", environ))
+def db_url(environ: dict[str, str] | None = None) -> DbUrl:
+    """The database ``COLEARN_DB`` names (SQLite file or PostgreSQL URL)."""
+    try:
+        return parse_db_url(env("COLEARN_DB", environ))
+    except DbConfigError as exc:
+        raise ConfigError(str(exc)) from None

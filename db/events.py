@@ -12,41 +12,51 @@ seats_left, waitlisted, status; once per commit, with the figures as committed),
 occurrence_id, status, cancel_reason, waitlist_position) and ``occurrence.updated``.
 The agent adds ``presence.*`` and ``chat.*`` on the occurrence topic of its room.
 Payloads carry no email addresses; user events go only to that user.
+
+Readers follow the log by id (``id > last``), which is only safe if ids become visible in
+the order they were given. SQLite has one writer at a time, so they do. On PostgreSQL two
+transactions could take ids 7 and 8 and commit 8 first; a reader that saw 8 would then
+skip 7 for ever. So a transaction takes ``EVENT_LOCK`` (a transaction-scoped advisory lock)
+before its first event and holds it to its commit: event-writing transactions commit one at
+a time, in id order. The same transaction NOTIFYs ``colearn_events`` so every process
+listening reads the new events at once (the notification carries no payload; readers read
+the table).
 """
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
-import aiosqlite
 import orjson
 
-from db.database import on_thread
-from db.rows import Source, fetchall, fetchone, run
+from db.conn import Conn, Row
+from db.rows import Source, fetchone, run
+from db.url import POSTGRESQL
+
+EVENT_LOCK = 0x6576656E7473  # "events"
 
 
 def topic_for(occurrence_id: int | None, room_name: str) -> str:
     return f"occurrence:{occurrence_id}" if occurrence_id is not None else f"room:{room_name}"
 
 
-def record_event(conn: sqlite3.Connection, topic: str, kind: str, payload: dict[str, Any]) -> int:
-    """Record an event inside the transaction open on ``conn``; returns its id."""
-    cursor = conn.execute(
-        "INSERT INTO events (topic, kind, payload) VALUES (?, ?, ?)",
-        (topic, kind, orjson.dumps(payload).decode()),
+def record_event(conn: Conn, topic: str, kind: str, payload: dict[str, Any]) -> int:
+    """Record an event inside the unit of work running on ``conn``; returns its id."""
+    if conn.dialect == POSTGRESQL and "events_locked" not in conn.info:
+        conn.execute("SELECT pg_advisory_xact_lock(:key)", key=EVENT_LOCK)
+        conn.execute("NOTIFY colearn_events")
+        conn.info["events_locked"] = True
+    return int(
+        conn.value(
+            "INSERT INTO events (topic, kind, payload) VALUES (:topic, :kind, :payload)"
+            " RETURNING id",
+            topic=topic,
+            kind=kind,
+            payload=orjson.dumps(payload).decode(),
+        )
     )
-    assert cursor.lastrowid is not None
-    return cursor.lastrowid
-
-
-async def append_event(
-    conn: aiosqlite.Connection, topic: str, kind: str, payload: dict[str, Any]
-) -> int:
-    """Record an event inside the caller's transaction; returns its id."""
-    return await on_thread(conn, record_event, topic, kind, payload)
 
 
 @dataclass(frozen=True)
@@ -58,48 +68,73 @@ class Event:
     created_at: str
 
 
+_COLUMNS = "id, topic, kind, payload, created_at"
+
+
+def _event(row: Row) -> Event:
+    return Event(row["id"], row["topic"], row["kind"], row["payload"], row["created_at"])
+
+
 async def latest_event_id(source: Source) -> int:
-    row = await fetchone(source, "SELECT COALESCE(MAX(id), 0) FROM events")
-    return int(row[0]) if row else 0
+    row = await fetchone(source, "SELECT COALESCE(MAX(id), 0) AS latest FROM events")
+    return int(row["latest"]) if row else 0
+
+
+def _after(conn: Conn, after_id: int, topics: list[str] | None, limit: int) -> list[Event]:
+    if topics is None:
+        where, params = "", {}
+    elif not topics:
+        return []
+    else:
+        where, params = " AND topic IN :topics", {"topics": topics}
+    rows = conn.all(
+        f"SELECT {_COLUMNS} FROM events WHERE id > :after{where} ORDER BY id LIMIT :limit",
+        params,
+        after=after_id,
+        limit=limit,
+    )
+    return [_event(row) for row in rows]
 
 
 async def events_after(
     source: Source, after_id: int, *, topics: Collection[str] | None = None, limit: int = 1000
 ) -> list[Event]:
     """Events with id above ``after_id``, oldest first; only ``topics`` if given."""
-    sql = "SELECT id, topic, kind, payload, created_at FROM events WHERE id > ?"
-    params: list[object] = [after_id]
-    if topics is not None:
-        sql += f" AND topic IN ({', '.join('?' for _ in topics)})"
-        params.extend(topics)
-    rows = await fetchall(source, sql + " ORDER BY id LIMIT ?", [*params, limit])
-    return [Event(*row) for row in rows]
+    return await run(source, _after, after_id, None if topics is None else sorted(topics), limit)
 
 
-# the partial index of migration 0010 serves only queries that name its condition
-_OCCURRENCE_TOPICS = "topic GLOB 'occurrence:*'"
+# the partial index of an occurrence's events serves only queries that name its condition
+_OCCURRENCE_TOPICS = {
+    "sqlite": "topic GLOB 'occurrence:*'",
+    POSTGRESQL: "topic LIKE 'occurrence:%'",
+}
 
 
 def _replay(
-    conn: sqlite3.Connection,
+    conn: Conn,
     after_id: int,
     occurrence_topics: list[str],
     own_topic: str,
     own_after_id: int,
     limit: int,
 ) -> list[Event]:
-    marks = ", ".join("?" for _ in occurrence_topics)
-    rows = conn.execute(
-        f"SELECT id, topic, kind, payload, created_at FROM events WHERE {_OCCURRENCE_TOPICS}"
-        f" AND topic IN ({marks}) AND id > ? ORDER BY id LIMIT ?",
-        (*occurrence_topics, after_id, limit),
-    ).fetchall()
-    rows += conn.execute(
-        "SELECT id, topic, kind, payload, created_at FROM events WHERE id > ? AND topic = ?"
-        " ORDER BY id LIMIT ?",
-        (max(after_id, own_after_id), own_topic, limit),
-    ).fetchall()
-    return [Event(*row) for row in sorted(rows, key=lambda row: row[0])[:limit]]
+    rows: list[Row] = []
+    if occurrence_topics:
+        rows += conn.all(
+            f"SELECT {_COLUMNS} FROM events WHERE {_OCCURRENCE_TOPICS[conn.dialect]}"
+            " AND topic IN :topics AND id > :after ORDER BY id LIMIT :limit",
+            topics=occurrence_topics,
+            after=after_id,
+            limit=limit,
+        )
+    rows += conn.all(
+        f"SELECT {_COLUMNS} FROM events WHERE id > :after AND topic = :topic"
+        " ORDER BY id LIMIT :limit",
+        after=max(after_id, own_after_id),
+        topic=own_topic,
+        limit=limit,
+    )
+    return [_event(row) for row in sorted(rows, key=lambda row: row["id"])[:limit]]
 
 
 async def replay(

@@ -1,36 +1,41 @@
-"""Reads that work both on the reader (``Database``) and inside a write transaction."""
+"""Reads that work both on the database and inside a caller's unit of work.
+
+``Source`` is either a ``Database`` (the read runs in a transaction of its own) or the
+``Conn`` of a unit of work already running (the read joins it). Modules offer their reads
+as ``async def thing(source, ...)`` built on ``run``, so a handler awaits
+``bookings.booking(db, id)`` while a unit of work calls the synchronous ``load`` directly.
+"""
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
-import aiosqlite
+from db.conn import Conn, Row
+from db.database import Database
 
-from db.database import Database, on_thread
-
-Source = Database | aiosqlite.Connection
+Source = Database | Conn
 T = TypeVar("T")
 
 
 async def run(source: Source, fn: Callable[..., T], *args: Any) -> T:
-    """The synchronous ``fn(sqlite3_connection, *args)``, read on the reader or inside the
-    caller's transaction, in one hop to the connection's thread."""
+    """The synchronous ``fn(conn, *args)``, on its own read transaction or on ``source``."""
     if isinstance(source, Database):
         return await source.read(fn, *args)
-    return await on_thread(source, fn, *args)
+    return fn(source, *args)
 
 
-async def fetchall(source: Source, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
-    if isinstance(source, Database):
-        return await source.fetchall(sql, params)
-    async with source.execute(sql, tuple(params)) as cursor:
-        return list(await cursor.fetchall())
+def _all(conn: Conn, sql: str, params: Mapping[str, Any]) -> list[Row]:
+    return conn.all(sql, params)
 
 
-async def fetchone(source: Source, sql: str, params: Iterable[Any] = ()) -> sqlite3.Row | None:
-    if isinstance(source, Database):
-        return await source.fetchone(sql, params)
-    async with source.execute(sql, tuple(params)) as cursor:
-        return await cursor.fetchone()
+def _one(conn: Conn, sql: str, params: Mapping[str, Any]) -> Row | None:
+    return conn.one(sql, params)
+
+
+async def fetchall(source: Source, sql: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+    return await run(source, _all, sql, params or {})
+
+
+async def fetchone(source: Source, sql: str, params: Mapping[str, Any] | None = None) -> Row | None:
+    return await run(source, _one, sql, params or {})

@@ -17,7 +17,7 @@ import signal
 import sys
 from datetime import UTC, datetime, timedelta
 
-from colearn.config import ConfigError, db_path, env
+from colearn.config import ConfigError, db_url, env
 from db import Database, outbox, outbox_claims
 from mail.config import MailConfig
 from mail.preview import rendered, subject
@@ -72,7 +72,7 @@ async def _send(db: Database, config: MailConfig, lease: float) -> int:
 
 async def _main(args: argparse.Namespace) -> int:
     config = MailConfig.from_env()
-    db = await Database.open(db_path())
+    db = await Database.open(db_url())
     try:
         if args.command == "list":
             await _list(db, config, args.status, args.limit)

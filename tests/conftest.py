@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
+from collections.abc import AsyncIterator, Callable, Iterator
 
 import aiohttp
 import pytest
@@ -15,20 +14,69 @@ from aiohttp import web
 from api.app import create_app
 from api.config import ApiConfig
 from db import migrate
+from db.url import POSTGRESQL, SQLITE
 from tests.support.api_client import Api, running_api
 from tests.support.browser import WebUser, close_all
 from tests.support.ports import free_ports
+from tests.support.postgres import PostgresServer, postgres_server
 from tests.support.smtp import smtp_server  # noqa: F401  (a fixture: a real SMTP server)
 from tests.support.stack import RunningStack, new_stack
 
 LOG_TAIL_LINES = 60
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--db",
+        choices=(SQLITE, POSTGRESQL),
+        default=SQLITE,
+        help="the database engine the whole suite runs on (make test runs it on both)",
+    )
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"database engine: {config.getoption('--db')}"
+
+
 @pytest.fixture(scope="session")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
-    """livekit-server and a registered agent worker, sharing one SQLite file."""
-    running = new_stack(free_ports(4), tmp_path_factory.mktemp("stack"))
-    migrate(running.db_path)
+def engine(request: pytest.FixtureRequest) -> str:
+    """The engine this run tests: ``sqlite`` or ``postgresql`` (``--db``)."""
+    return str(request.config.getoption("--db"))
+
+
+@pytest.fixture(scope="session")
+def postgres(engine: str) -> Iterator[PostgresServer | None]:
+    """A real PostgreSQL server of this run's own, when the run is on PostgreSQL."""
+    if engine != POSTGRESQL:
+        yield None
+        return
+    with postgres_server() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def new_db_url(
+    postgres: PostgresServer | None, tmp_path_factory: pytest.TempPathFactory
+) -> Callable[..., str]:
+    """Makes a fresh, migrated database on this run's engine and returns its URL."""
+
+    def make(*, migrated: bool = True) -> str:
+        if postgres is not None:
+            return postgres.new_database(migrated=migrated)
+        path = tmp_path_factory.mktemp("db") / "colearn.db"
+        if migrated:
+            migrate(path)
+        return str(path)
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def stack(
+    tmp_path_factory: pytest.TempPathFactory, new_db_url: Callable[..., str]
+) -> Iterator[RunningStack]:
+    """livekit-server and a registered agent worker, sharing one database."""
+    running = new_stack(free_ports(4), tmp_path_factory.mktemp("stack"), new_db_url())
     try:
         running.start_livekit()
         running.start_agent()
@@ -41,7 +89,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
 def api_app(stack: RunningStack) -> web.Application:
     """The application ``api_url`` serves (a test may end its live streams)."""
     config = ApiConfig(
-        db_path=stack.db_path, host="127.0.0.1", port=stack.api_port, livekit=stack.livekit_config
+        db_url=stack.db_url, host="127.0.0.1", port=stack.api_port, livekit=stack.livekit_config
     )
     return create_app(config)
 
@@ -59,11 +107,9 @@ async def api_url(stack: RunningStack, api_app: web.Application) -> AsyncIterato
 
 
 @pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    """A fresh, migrated SQLite file for one test."""
-    path = tmp_path / "colearn.db"
-    migrate(path)
-    return path
+def db_url(new_db_url: Callable[..., str]) -> str:
+    """A fresh, migrated database for one test, on this run's engine."""
+    return new_db_url()
 
 
 @pytest.fixture
@@ -86,9 +132,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  
 
 
 @pytest_asyncio.fixture(loop_scope="session")
-async def api(db_path: Path) -> AsyncIterator[Api]:
+async def api(db_url: str) -> AsyncIterator[Api]:
     """The API on a fresh database, with a clock the test sets (starts at a fixed time)."""
-    async with running_api(db_path) as harness:
+    async with running_api(db_url) as harness:
         yield harness
 
 

@@ -65,10 +65,10 @@ async def test_bad_registrations_say_which_field_is_wrong(api: Api) -> None:
 
 
 async def test_passwords_are_argon2id_with_at_least_owasp_parameters(
-    api: Api, db_path: Path
+    api: Api, db_url: str
 ) -> None:
     actor = await api.register()
-    with closing(sqlite3.connect(db_path)) as conn:
+    with closing(sqlite3.connect(db_url)) as conn:
         (stored,) = conn.execute(
             "SELECT password_hash FROM users WHERE id = ?", (actor.id,)
         ).fetchone()

@@ -34,11 +34,11 @@ async def test_healthz_reports_database_and_livekit(api_url: str) -> None:
 
 
 @pytest.fixture
-async def client_without_livekit(db_path: Path) -> TestClient:
+async def client_without_livekit(db_url: str) -> TestClient:
     # A port nobody listens on: LiveKit is "down" for this app.
     (closed_port,) = free_ports(1)
     livekit = LiveKitConfig(url=f"ws://127.0.0.1:{closed_port}", api_key="k", api_secret="s" * 40)
-    app = create_app(ApiConfig(db_path=db_path, host="127.0.0.1", port=0, livekit=livekit))
+    app = create_app(ApiConfig(db_url=db_url, host="127.0.0.1", port=0, livekit=livekit))
     client = TestClient(TestServer(app))
     await client.start_server()
     yield client
@@ -74,12 +74,12 @@ async def test_wrong_method_is_a_json_405_naming_the_allowed_ones(
     assert "GET" in response.headers["Allow"]
 
 
-async def test_unexpected_failure_is_a_json_500_without_a_traceback(db_path: Path) -> None:
+async def test_unexpected_failure_is_a_json_500_without_a_traceback(db_url: str) -> None:
     async def broken(request: web.Request) -> web.Response:
         raise RuntimeError("secret internals")
 
     livekit = LiveKitConfig(url="ws://127.0.0.1:9", api_key="k", api_secret="s" * 40)
-    app = create_app(ApiConfig(db_path=db_path, host="127.0.0.1", port=0, livekit=livekit))
+    app = create_app(ApiConfig(db_url=db_url, host="127.0.0.1", port=0, livekit=livekit))
     app.router.add_get("/broken", broken)
     async with TestClient(TestServer(app)) as client:
         response = await client.get("/broken")

@@ -121,7 +121,7 @@ async def test_200_clients_racing_for_the_last_10_seats_get_exactly_10(api: Api)
         await api.call("POST", f"/api/occurrences/{occurrence}/bookings", as_=early)
 
     tokens = await seed_participants(
-        api.config.db_path, 200, valid_until=api.clock.now.replace(year=2027), prefix="racer"
+        api.config.db_url, 200, valid_until=api.clock.now.replace(year=2027), prefix="racer"
     )
 
     start = asyncio.Event()

@@ -92,7 +92,7 @@ async def test_events_written_by_another_process_reach_watchers(api: Api) -> Non
     watcher = await api.register()
     async with watching(api, watcher, [occurrence]) as stream:
         # The agent writes presence through its own connection to the same file.
-        agent_db = await Database.open(api.config.db_path)
+        agent_db = await Database.open(api.config.db_url)
         try:
             async with agent_db.transaction() as conn:
                 await append_event(

@@ -23,8 +23,8 @@ START = "2026-03-02T09:10:00+00:00"  # in the join window of the clock's start (
 
 
 @pytest_asyncio.fixture(loop_scope="session")
-async def api(db_path: Path, smtp_server: SmtpServer) -> AsyncIterator[Api]:
-    async with running_api(db_path, mail=mail_config(smtp_server)) as harness:
+async def api(db_url: str, smtp_server: SmtpServer) -> AsyncIterator[Api]:
+    async with running_api(db_url, mail=mail_config(smtp_server)) as harness:
         yield harness
 
 
@@ -122,12 +122,12 @@ async def test_expired_cancelled_and_foreign_links_are_refused(
 
 
 async def test_a_guest_makes_an_account_and_keeps_their_vocabulary_and_seat(
-    api: Api, smtp_server: SmtpServer, db_path: Path
+    api: Api, smtp_server: SmtpServer, db_url: str
 ) -> None:
     _, occurrence, invitation, token = await _invite_guest(api, smtp_server, "gwen@example.org")
     await api.call("POST", "/api/guest/accept", json={"token": token, "display_name": "Gwen"})
     room = (await api.call("POST", "/api/guest/token", json={"token": token})).body["room"]
-    db = await Database.open(db_path)
+    db = await Database.open(db_url)
     try:
         async with db.transaction() as conn:
             looked_up = Lookup("went", "go", "We went home.", "m1", api.clock.now)
@@ -148,7 +148,7 @@ async def test_a_guest_makes_an_account_and_keeps_their_vocabulary_and_seat(
     ]
     joined = await api.call("POST", f"/api/occurrences/{occurrence}/token", as_=gwen)
     assert joined.status == 200 and joined.body["identity"] == f"user-{gwen.id}"
-    db = await Database.open(db_path)
+    db = await Database.open(db_url)
     try:
         words = await lookups_of(db, f"user-{gwen.id}")
     finally:

@@ -22,7 +22,7 @@ async def _booked(api: Api) -> tuple[Actor, Actor, int, RoomRef, datetime]:
     assert (
         await api.call("POST", f"/api/occurrences/{occurrence_id}/bookings", as_=ben)
     ).status == 201
-    db = await Database.open(api.config.db_path, run_migrations=False)
+    db = await Database.open(api.config.db_url, run_migrations=False)
     try:
         found = await occurrences.occurrence(db, occurrence_id)
     finally:
@@ -33,7 +33,7 @@ async def _booked(api: Api) -> tuple[Actor, Actor, int, RoomRef, datetime]:
 
 async def _as_agent(api: Api, work) -> None:  # type: ignore[no-untyped-def]
     """Write as the agent does: through db's functions, in one transaction."""
-    db = await Database.open(api.config.db_path, run_migrations=False)
+    db = await Database.open(api.config.db_url, run_migrations=False)
     try:
         async with db.transaction() as conn:
             await work(conn)

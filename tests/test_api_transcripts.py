@@ -24,7 +24,7 @@ async def _booked_occurrence(api: Api) -> tuple[Actor, Actor, int]:
 
 async def _say(api: Api, occurrence_id: int, lines: list[tuple[str, str, float, float]]) -> None:
     """Store segments as the agent does: (speaker, text, seconds after start, duration)."""
-    db = await Database.open(api.config.db_path, run_migrations=False)
+    db = await Database.open(api.config.db_url, run_migrations=False)
     try:
         occurrence = await occurrences.occurrence(db, occurrence_id)
         assert occurrence is not None
@@ -120,7 +120,7 @@ async def test_only_the_sessions_facilitator_switches_captions(api: Api) -> None
         "session_id": session_id,
         "captions_enabled": False,
     }
-    db = await Database.open(api.config.db_path, run_migrations=False)
+    db = await Database.open(api.config.db_url, run_migrations=False)
     try:
         occurrence = await occurrences.occurrence(db, occurrence_id)
         assert occurrence is not None

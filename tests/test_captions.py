@@ -116,7 +116,7 @@ async def test_speech_is_captioned_for_other_participants_and_stored(
     final_ids = {c.attributes["lk.segment_id"] for c in finals}
     assert {c.attributes["lk.segment_id"] for c in interims} <= final_ids
 
-    db = await Database.open(stack.db_path, run_migrations=False)
+    db = await Database.open(stack.db_url, run_migrations=False)
     try:
         stored = await eventually(
             lambda: room_segments(db, room_name), within=5, what="the transcript to be stored"
@@ -148,12 +148,12 @@ async def test_a_muted_microphone_is_not_captioned(
 async def test_captions_switched_off_for_a_session_process_no_audio_until_on_again(
     stack: RunningStack, tmp_path: Path
 ) -> None:
-    async with running_api(stack.db_path) as api:
+    async with running_api(stack.db_url) as api:
         ada = await api.register("facilitator")
         session = await api.create_session(ada)
         switch = f"/api/sessions/{session['id']}/captions"
         assert (await api.call("PUT", switch, as_=ada, json={"enabled": False})).status == 200
-        db = await Database.open(stack.db_path, run_migrations=False)
+        db = await Database.open(stack.db_url, run_migrations=False)
         try:
             found = await occurrences.occurrence(db, session["occurrences"][0]["id"])
         finally:

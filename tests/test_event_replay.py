@@ -29,12 +29,12 @@ def _event(path: Path, topic: str, kind: str) -> int:
 
 
 async def test_an_occurrences_history_is_read_without_scanning_every_event(
-    db_path: Path,
+    db_url: str,
 ) -> None:
-    first = _event(db_path, "occurrence:7", "chat.message")
-    _fill(db_path, 50_000)
-    last = _event(db_path, "occurrence:7", "presence.joined")
-    db = await Database.open(db_path)
+    first = _event(db_url, "occurrence:7", "chat.message")
+    _fill(db_url, 50_000)
+    last = _event(db_url, "occurrence:7", "presence.joined")
+    db = await Database.open(db_url)
     steps = 0
 
     def count(conn: sqlite3.Connection) -> None:
@@ -62,7 +62,7 @@ async def test_own_events_replay_as_far_as_the_window_and_the_stream_says_so(api
     session = await api.create_session(ada)
     occurrence = session["occurrences"][0]["id"]
     lee = await api.register()
-    path = api.config.db_path
+    path = api.config.db_url
     resume_from = _event(path, "user:0", "resume.here")
     old_own = _event(path, f"user:{lee.id}", "booking.promoted")
     old_meeting = _event(path, f"occurrence:{occurrence}", "chat.message")

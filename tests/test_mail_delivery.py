@@ -23,13 +23,13 @@ ROOT = Path(__file__).resolve().parent.parent
 LANES = MailConfig().lanes
 
 
-async def _book_many(api: Api, db_path: Path, count: int, capacity: int = 100) -> list[str]:
+async def _book_many(api: Api, db_url: str, count: int, capacity: int = 100) -> list[str]:
     """``count`` people book one occurrence; their addresses."""
     ada = await api.register("facilitator")
     session = await api.create_session(ada, capacity=capacity)
     occurrence = session["occurrences"][0]["id"]
     tokens = await seed_participants(
-        db_path, count, valid_until=api.clock.now + timedelta(days=30), prefix=f"p{occurrence}"
+        db_url, count, valid_until=api.clock.now + timedelta(days=30), prefix=f"p{occurrence}"
     )
     for token in tokens:
         reply = await api.call(
@@ -41,8 +41,8 @@ async def _book_many(api: Api, db_path: Path, count: int, capacity: int = 100) -
     return [f"p{occurrence}-{n}@example.org" for n in range(count)]
 
 
-async def _statuses(db_path: Path) -> Counter[str]:
-    db = await Database.open(db_path)
+async def _statuses(db_url: str) -> Counter[str]:
+    db = await Database.open(db_url)
     try:
         return Counter(m.status for m in await outbox.mails(db, limit=10_000))
     finally:
@@ -50,14 +50,14 @@ async def _statuses(db_path: Path) -> Counter[str]:
 
 
 async def test_an_smtp_outage_delays_mail_and_loses_none(
-    db_path: Path, smtp_server: SmtpServer
+    db_url: str, smtp_server: SmtpServer
 ) -> None:
     await smtp_server.stop()
-    async with running_api(db_path, mail=mail_config(smtp_server)) as api:
-        addresses = await _book_many(api, db_path, 5)
+    async with running_api(db_url, mail=mail_config(smtp_server)) as api:
+        addresses = await _book_many(api, db_url, 5)
 
         async def all_tried() -> bool:
-            db = await Database.open(db_path)
+            db = await Database.open(db_url)
             try:
                 mails = await outbox.mails(db)
             finally:
@@ -66,7 +66,7 @@ async def test_an_smtp_outage_delays_mail_and_loses_none(
 
         await eventually(all_tried, what="every mail tried once while SMTP is down")
         assert smtp_server.inbox.received == []
-        assert await _statuses(db_path) == {"pending": 5}
+        assert await _statuses(db_url) == {"pending": 5}
 
         await smtp_server.start()
         await asyncio.sleep(0.3)  # the server is back, but nothing is due before the backoff
@@ -78,13 +78,13 @@ async def test_an_smtp_outage_delays_mail_and_loses_none(
     got = Counter(address for m in smtp_server.inbox.received for address in m.rcpt_tos)
     assert got == Counter(addresses)
     assert len({m.message_id for m in smtp_server.inbox.received}) == 5
-    assert await _statuses(db_path) == {"sent": 5}
+    assert await _statuses(db_url) == {"sent": 5}
 
 
-def _sender(db_path: Path, smtp: SmtpServer, log: Path) -> subprocess.Popen[bytes]:
+def _sender(db_url: str, smtp: SmtpServer, log: Path) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
-        "COLEARN_DB": str(db_path),
+        "COLEARN_DB": str(db_url),
         "COLEARN_SMTP_HOST": smtp.host,
         "COLEARN_SMTP_PORT": str(smtp.port),
         "COLEARN_SMTP_STARTTLS": "false",
@@ -101,14 +101,14 @@ def _sender(db_path: Path, smtp: SmtpServer, log: Path) -> subprocess.Popen[byte
 
 
 async def test_killing_the_sender_mid_batch_loses_no_mail_and_sends_none_twice(
-    db_path: Path, smtp_server: SmtpServer, tmp_path: Path
+    db_url: str, smtp_server: SmtpServer, tmp_path: Path
 ) -> None:
-    async with running_api(db_path) as api:  # no SMTP: the mails wait in the outbox
-        addresses = await _book_many(api, db_path, 20)
-    assert await _statuses(db_path) == {"pending": 20}
+    async with running_api(db_url) as api:  # no SMTP: the mails wait in the outbox
+        addresses = await _book_many(api, db_url, 20)
+    assert await _statuses(db_url) == {"pending": 20}
 
     release = smtp_server.hold_after(7)
-    first = _sender(db_path, smtp_server, tmp_path / "sender.log")
+    first = _sender(db_url, smtp_server, tmp_path / "sender.log")
     try:
         # every lane (SMTP connection) with mail left is now in the middle of a message,
         # having marked its earlier ones sent; a person's mails all go through one lane
@@ -127,14 +127,14 @@ async def test_killing_the_sender_mid_batch_loses_no_mail_and_sends_none_twice(
     release.set()
     smtp_server.accept_all()
     assert len(smtp_server.inbox.received) == 7
-    assert await _statuses(db_path) == {"sent": 7, "pending": 13}
+    assert await _statuses(db_url) == {"sent": 7, "pending": 13}
 
-    second = _sender(db_path, smtp_server, tmp_path / "sender.log")
+    second = _sender(db_url, smtp_server, tmp_path / "sender.log")
     try:
         await smtp_server.inbox.wait_for(20, within=20)
 
         async def all_sent() -> bool:
-            return await _statuses(db_path) == {"sent": 20}
+            return await _statuses(db_url) == {"sent": 20}
 
         await eventually(all_sent, what="all marked sent", within=10)
         await asyncio.sleep(1.5)  # past another lease: nothing more may come
@@ -144,4 +144,4 @@ async def test_killing_the_sender_mid_batch_loses_no_mail_and_sends_none_twice(
     got = Counter(address for m in smtp_server.inbox.received for address in m.rcpt_tos)
     assert got == Counter(addresses), (tmp_path / "sender.log").read_text()
     assert len({m.message_id for m in smtp_server.inbox.received}) == 20
-    assert await _statuses(db_path) == {"sent": 20}
+    assert await _statuses(db_url) == {"sent": 20}

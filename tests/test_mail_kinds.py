@@ -20,8 +20,8 @@ FIRST_START = "2026-03-03T18:00:00+01:00"  # a Tuesday, 18:00 Berlin (17:00 UTC)
 
 
 @pytest_asyncio.fixture(loop_scope="session")
-async def api(db_path: Path, smtp_server: SmtpServer) -> AsyncIterator[Api]:
-    async with running_api(db_path, mail=mail_config(smtp_server)) as harness:
+async def api(db_url: str, smtp_server: SmtpServer) -> AsyncIterator[Api]:
+    async with running_api(db_url, mail=mail_config(smtp_server)) as harness:
         yield harness
 
 

@@ -35,16 +35,16 @@ async def test_the_outbox_page_shows_waiting_mails_with_their_links(api: Api) ->
 
 
 async def test_the_outbox_page_is_not_there_when_mail_is_really_sent(
-    db_path: Path, smtp_server: SmtpServer
+    db_url: str, smtp_server: SmtpServer
 ) -> None:
-    async with running_api(db_path, mail=mail_config(smtp_server)) as api:
+    async with running_api(db_url, mail=mail_config(smtp_server)) as api:
         async with api.client.get("/dev/outbox") as reply:
             assert reply.status == 404
 
 
-async def test_the_cli_lists_and_shows_the_outbox(api: Api, db_path: Path) -> None:
+async def test_the_cli_lists_and_shows_the_outbox(api: Api, db_url: str) -> None:
     await _a_booking(api)
-    env = {**os.environ, "COLEARN_DB": str(db_path)}
+    env = {**os.environ, "COLEARN_DB": str(db_url)}
 
     def run(*args: str) -> str:
         done = subprocess.run(

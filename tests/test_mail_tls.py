@@ -56,28 +56,28 @@ def _authority_file(authority: trustme.CA, tmp_path: Path) -> str:
     ids=["implicit-tls", "required-starttls"],
 )
 async def test_mail_goes_out_encrypted_to_a_certificate_we_trust(
-    db_path: Path, tmp_path: Path, encryption: str, settings: dict[str, Any]
+    db_url: str, tmp_path: Path, encryption: str, settings: dict[str, Any]
 ) -> None:
     authority = trustme.CA()
     # the server speaks only TLS, or refuses mail until STARTTLS: a plain client gets nothing
     async with _serving(**{encryption: _certificate(authority)}) as server:
         config = mail_config(server, ca_file=_authority_file(authority, tmp_path), **settings)
-        async with running_api(db_path, mail=config) as api:
-            addresses = await _book_many(api, db_path, 2)
+        async with running_api(db_url, mail=config) as api:
+            addresses = await _book_many(api, db_url, 2)
             await server.inbox.wait_for(2)
     assert sorted(r for m in server.inbox.received for r in m.rcpt_tos) == sorted(addresses)
 
 
 async def test_a_certificate_nobody_vouches_for_sends_nothing_and_the_mail_waits(
-    db_path: Path,
+    db_url: str,
 ) -> None:
     async with _serving(tls=_certificate(trustme.CA())) as server:
         config = mail_config(server, tls=True)  # the system's authorities: not this one
-        async with running_api(db_path, mail=config) as api:
-            await _book_many(api, db_path, 1)
+        async with running_api(db_url, mail=config) as api:
+            await _book_many(api, db_url, 1)
 
             async def refused() -> list[outbox.Mail]:
-                db = await Database.open(db_path)
+                db = await Database.open(db_url)
                 try:
                     return [m for m in await outbox.mails(db) if m.last_error]
                 finally:

@@ -160,7 +160,7 @@ async def test_two_people_meet_in_the_room_chat_define_and_blur(
     await expect(guest_chat).to_contain_text(hello, timeout=SEEN_WITHIN_MS)
 
     async def stored() -> bool:
-        db = await Database.open(stack.db_path, run_migrations=False)
+        db = await Database.open(stack.db_url, run_migrations=False)
         try:
             found = await messages_after(db, occurrence_id=occurrence_id)
         finally:

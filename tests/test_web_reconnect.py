@@ -55,7 +55,7 @@ async def test_back_online_the_dashboard_shows_a_meeting_cancelled_long_ago(
         assert reply.status == 200, await reply.text()
     # then a busy evening of other people's bookings: more than the stream replays of
     # Lee's own events, so the cancellation is not among them
-    with sqlite3.connect(stack.db_path) as conn:
+    with sqlite3.connect(stack.db_url) as conn:
         conn.executemany(
             "INSERT INTO events (topic, kind, payload) VALUES ('user:0', 'booking.booked', '{}')",
             [()] * (OWN_REPLAY_WINDOW + 10),

@@ -18,15 +18,15 @@ from tests.support.api_client import OFFLINE_LIVEKIT
 INDEX = "<!doctype html><title>Co~Learn</title>"
 
 
-def _app(db_path: Path, dist: Path, mediapipe: Path) -> web.Application:
-    app = create_app(ApiConfig(db_path=db_path, host="127.0.0.1", port=0, livekit=OFFLINE_LIVEKIT))
+def _app(db_url: str, dist: Path, mediapipe: Path) -> web.Application:
+    app = create_app(ApiConfig(db_url=db_url, host="127.0.0.1", port=0, livekit=OFFLINE_LIVEKIT))
     app[web_page.DIST_KEY] = dist
     app[web_page.MEDIAPIPE_KEY] = mediapipe
     return app
 
 
 @pytest_asyncio.fixture(loop_scope="session")
-async def built(db_path: Path, tmp_path: Path) -> AsyncIterator[TestClient]:
+async def built(db_url: str, tmp_path: Path) -> AsyncIterator[TestClient]:
     dist, mediapipe = tmp_path / "dist", tmp_path / "mediapipe"
     (dist / "assets").mkdir(parents=True)
     (dist / "index.html").write_text(INDEX)
@@ -34,7 +34,7 @@ async def built(db_path: Path, tmp_path: Path) -> AsyncIterator[TestClient]:
     (mediapipe / "wasm").mkdir(parents=True)
     (mediapipe / "wasm" / "vision_wasm_internal.wasm").write_bytes(b"\0asm")
     (tmp_path / "secret.txt").write_text("not for the web")
-    client = TestClient(TestServer(_app(db_path, dist, mediapipe)))
+    client = TestClient(TestServer(_app(db_url, dist, mediapipe)))
     await client.start_server()
     yield client
     await client.close()
@@ -83,9 +83,9 @@ async def test_api_routes_still_answer_json(built: TestClient) -> None:
 
 
 async def test_an_unbuilt_page_tells_the_developer_to_run_make_setup(
-    db_path: Path, tmp_path: Path
+    db_url: str, tmp_path: Path
 ) -> None:
-    client = TestClient(TestServer(_app(db_path, tmp_path / "none", tmp_path / "none")))
+    client = TestClient(TestServer(_app(db_url, tmp_path / "none", tmp_path / "none")))
     await client.start_server()
     try:
         response = await client.get("/")

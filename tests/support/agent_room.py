@@ -64,7 +64,7 @@ async def join(
 @asynccontextmanager
 async def stored(stack: RunningStack) -> AsyncIterator[Database]:
     """The agent's database, read from the test as the API would read it."""
-    db = await Database.open(stack.db_path, run_migrations=False)
+    db = await Database.open(stack.db_url, run_migrations=False)
     try:
         yield db
     finally:

@@ -133,7 +133,7 @@ class Api:
 
 @asynccontextmanager
 async def running_api(
-    db_path: Path,
+    db_url: str,
     *,
     livekit: LiveKitConfig = OFFLINE_LIVEKIT,
     clock: Clock | None = None,
@@ -141,7 +141,7 @@ async def running_api(
 ) -> AsyncIterator[Api]:
     clock = clock or Clock()
     config = ApiConfig(
-        db_path=db_path, host="127.0.0.1", port=0, livekit=livekit, clock=clock, mail=mail
+        db_url=db_url, host="127.0.0.1", port=0, livekit=livekit, clock=clock, mail=mail
     )
     client = TestClient(TestServer(create_app(config)))
     await client.start_server()
@@ -152,14 +152,14 @@ async def running_api(
 
 
 async def seed_participants(
-    db_path: Path, count: int, *, valid_until: datetime, prefix: str = "seeded"
+    db_url: str, count: int, *, valid_until: datetime, prefix: str = "seeded"
 ) -> list[str]:
     """``count`` signed-in participants written straight into the database; their tokens.
 
     Registering them over HTTP would spend seconds on argon2 and tell nothing new.
     """
     tokens: list[str] = []
-    db = await Database.open(db_path)
+    db = await Database.open(db_url)
     try:
         async with db.transaction() as conn:
             for number in range(count):

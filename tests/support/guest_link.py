@@ -14,7 +14,7 @@ from tests.support.stack import RunningStack
 
 async def guest_link(stack: RunningStack, email: str) -> str:
     """The path and fragment (``/guest#{token}``) of the link in the mail to ``email``."""
-    db = await Database.open(stack.db_path, run_migrations=False)
+    db = await Database.open(stack.db_url, run_migrations=False)
     try:
         found = [m for m in await mails(db, limit=10_000) if m.recipient == email]
         assert found, f"no mail to {email} in the outbox"

@@ -24,7 +24,7 @@ class RunningStack:
 
     settings: LiveKitSettings
     api_port: int
-    db_path: Path
+    db_url: str
     log_dir: Path
     livekit: Service | None = None
     agent: Service | None = None
@@ -46,7 +46,7 @@ class RunningStack:
             LIVEKIT_URL=self.settings.ws_url,
             LIVEKIT_API_KEY=self.settings.api_key,
             LIVEKIT_API_SECRET=self.settings.api_secret,
-            COLEARN_DB=str(self.db_path),
+            COLEARN_DB=str(self.db_url),
             COLEARN_API_PORT=str(self.api_port),
             COLEARN_LOG_LEVEL="DEBUG",
         )
@@ -85,7 +85,7 @@ class RunningStack:
                 svc.stop()
 
 
-def new_stack(ports: list[int], tmp: Path) -> RunningStack:
+def new_stack(ports: list[int], tmp: Path, db_url: str | None = None) -> RunningStack:
     signal_port, tcp_port, udp_port, api_port = ports
     settings = LiveKitSettings(
         ports=LiveKitPorts(signal=signal_port, rtc_tcp=tcp_port, rtc_udp=udp_port),
@@ -94,5 +94,5 @@ def new_stack(ports: list[int], tmp: Path) -> RunningStack:
         webhook_url=f"http://127.0.0.1:{api_port}/livekit/webhook",
     )
     return RunningStack(
-        settings=settings, api_port=api_port, db_path=tmp / "colearn.db", log_dir=tmp / "logs"
+        settings=settings, api_port=api_port, db_url=db_url or str(tmp / "colearn.db"), log_dir=tmp / "logs"
     )
