@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import math
+
 from aiohttp import web
 
-from api import auth, passwords, throttle, views
+from api import auth, passwords, views
 from api.auth import (
     COOKIE,
     CSRF_COOKIE,
@@ -35,10 +37,7 @@ async def register(request: web.Request) -> web.Response:
         raise invalid(problem)
     password_hash = await passwords.hash_password(password)
     try:
-        async with request.app[DB].transaction() as conn:
-            user = await accounts.create_user(
-                conn, email=email, display_name=name, role=role, password_hash=password_hash
-            )
+        user = await request.app[DB].write(accounts.create_user, email, name, role, password_hash)
     except accounts.EmailTaken:
         raise ApiError(409, "email_taken", f"An account with {email} already exists.") from None
     return json_response(views.user(user), status=201)
@@ -51,8 +50,17 @@ async def sign_in(request: web.Request) -> web.Response:
     body.done()
     config, db = request.app[CONFIG], request.app[DB]
     now = config.clock()
-    async with db.transaction() as conn:
-        await throttle.begin_attempt(conn, email=email, address=request.remote or "?", now=now)
+    try:
+        await db.write(accounts.begin_sign_in, email, request.remote or "?", now)
+    except accounts.TooManyAttempts as exc:
+        seconds = max(1, math.ceil(exc.retry_after_s))
+        whom = "this account" if exc.whom == "account" else "your address"
+        raise ApiError(
+            429,
+            "too_many_attempts",
+            f"Too many failed sign-ins for {whom}; try again in {seconds} seconds.",
+            headers={"Retry-After": str(seconds)},
+        ) from None
     found = await accounts.credentials(db, email)
     ok, rehash = await passwords.verify_password(found[1] if found else None, password)
     if not ok or found is None:
@@ -61,13 +69,7 @@ async def sign_in(request: web.Request) -> web.Response:
     new_hash = await passwords.hash_password(password) if rehash else None
     token = new_token()
     expires_at = now + config.auth_token_ttl
-    async with db.transaction() as conn:
-        await throttle.succeeded(conn, email)
-        await accounts.create_token(
-            conn, user_id=user.id, token_hash=token_hash(token), expires_at=expires_at
-        )
-        if new_hash is not None:
-            await accounts.set_password_hash(conn, user.id, new_hash)
+    await db.write(accounts.signed_in, user.id, email, token_hash(token), expires_at, new_hash)
     csrf = csrf_token(token)
     response = json_response(
         {
@@ -90,8 +92,9 @@ async def sign_out(request: web.Request) -> web.Response:
     await require_user(request)
     owner = await signed_in(request)
     assert owner is not None  # require_user saw to that
-    async with request.app[DB].transaction() as conn:
-        await accounts.revoke_token(conn, owner.token_id, request.app[CONFIG].clock())
+    await request.app[DB].write(
+        accounts.revoke_token, owner.token_id, request.app[CONFIG].clock()
+    )
     auth.forget(request)
     response = web.Response(status=204)
     response.del_cookie(COOKIE, path="/")

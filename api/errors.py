@@ -9,6 +9,7 @@ from http import HTTPStatus
 from aiohttp import web
 
 from api.responses import json_response
+from db.errors import Conflict, DbError, NotFound, Unavailable
 
 log = logging.getLogger("colearn.api")
 
@@ -42,6 +43,32 @@ _HTTP_CODES = {
 }
 
 
+# The data layer's own errors, for a failure no handler turned into something more specific.
+_DB_ERRORS: list[tuple[type[DbError], int, str, str]] = [
+    (
+        Conflict,
+        409,
+        "conflict",
+        "This clashes with a change made at the same time (or with what exists); "
+        "reload and try again.",
+    ),
+    (NotFound, 404, "not_found", "What this request is about does not exist."),
+    (
+        Unavailable,
+        503,
+        "database_unavailable",
+        "The database cannot be reached right now; nothing was changed. Try again shortly.",
+    ),
+]
+
+
+def db_error_answer(exc: DbError) -> tuple[int, str, str]:
+    for kind, status, code, message in _DB_ERRORS:
+        if isinstance(exc, kind):
+            return status, code, message
+    return 500, "internal_error", "Something went wrong on our side."
+
+
 @web.middleware
 async def error_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     try:
@@ -63,6 +90,14 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         for name in ("Allow", "Retry-After", "WWW-Authenticate"):
             if name in exc.headers:
                 response.headers[name] = exc.headers[name]
+        return response
+    except DbError as exc:
+        status, code, message = db_error_answer(exc)
+        if status == 503:
+            log.warning("database unavailable on %s %s: %s", request.method, request.path, exc)
+        response = error_response(status, code, message)
+        if status == 503:
+            response.headers["Retry-After"] = "2"
         return response
     except Exception:
         log.exception("unhandled error on %s %s", request.method, request.path)

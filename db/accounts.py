@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-import aiosqlite
-
-from db.rows import Source, fetchall, fetchone
+from db.conn import Conn, Row
+from db.errors import Conflict
+from db.rows import Source, run
 from db.times import from_db, maybe_from_db, to_db
 
 FACILITATOR = "facilitator"
 PARTICIPANT = "participant"
 ROLES = (FACILITATOR, PARTICIPANT)
+
+# Failed sign-ins are limited per account and per client address over a sliding window.
+SIGN_IN_WINDOW = timedelta(minutes=15)
+PER_ACCOUNT = 5
+PER_ADDRESS = 20
 
 
 @dataclass(frozen=True)
@@ -39,100 +43,163 @@ class EmailTaken(Exception):
     pass
 
 
-_USER_COLUMNS = "users.id, users.email, users.display_name, users.role, users.created_at"
+class TooManyAttempts(Exception):
+    """Sign-in refused for a while; nothing was counted."""
+
+    def __init__(self, whom: str, retry_after_s: float) -> None:
+        super().__init__(f"too many failed sign-ins for {whom}")
+        self.whom = whom  # "account" or "address"
+        self.retry_after_s = retry_after_s
 
 
-def _user(row: sqlite3.Row) -> User:
-    return User(row[0], row[1], row[2], row[3], from_db(row[4]))
+_USER_COLUMNS = (
+    "users.id, users.email, users.display_name, users.role, users.created_at AS user_created_at"
+)
 
 
-async def create_user(
-    conn: aiosqlite.Connection, *, email: str, display_name: str, role: str, password_hash: str
-) -> User:
+def _user(row: Row) -> User:
+    return User(
+        row["id"], row["email"], row["display_name"], row["role"], from_db(row["user_created_at"])
+    )
+
+
+def create_user(conn: Conn, email: str, display_name: str, role: str, password_hash: str) -> User:
+    """A new account; EmailTaken if the (normalised) email has one already."""
     try:
-        cursor = await conn.execute(
-            "INSERT INTO users (email, display_name, role, password_hash) VALUES (?, ?, ?, ?)",
-            (email, display_name, role, password_hash),
-        )
-    except sqlite3.IntegrityError:
+        with conn.savepoint():
+            user_id = conn.value(
+                "INSERT INTO users (email, display_name, role, password_hash)"
+                " VALUES (:email, :name, :role, :hash) RETURNING id",
+                email=email,
+                name=display_name,
+                role=role,
+                hash=password_hash,
+            )
+    except Conflict:
         raise EmailTaken(email) from None
-    user = await user_by_id(conn, int(cursor.lastrowid or 0))
+    user = load_user(conn, int(user_id))
     assert user is not None
     return user
 
 
-async def user_by_id(source: Source, user_id: int) -> User | None:
-    row = await fetchone(source, f"SELECT {_USER_COLUMNS} FROM users WHERE id = ?", (user_id,))
+def load_user(conn: Conn, user_id: int) -> User | None:
+    row = conn.one(f"SELECT {_USER_COLUMNS} FROM users WHERE id = :id", id=user_id)
     return None if row is None else _user(row)
+
+
+async def user_by_id(source: Source, user_id: int) -> User | None:
+    return await run(source, load_user, user_id)
+
+
+def _credentials(conn: Conn, email: str) -> tuple[User, str] | None:
+    row = conn.one(
+        f"SELECT {_USER_COLUMNS}, password_hash FROM users WHERE email = :email", email=email
+    )
+    return None if row is None else (_user(row), row["password_hash"])
 
 
 async def credentials(source: Source, email: str) -> tuple[User, str] | None:
     """The user with this (normalised) email and their password hash."""
-    row = await fetchone(
-        source, f"SELECT {_USER_COLUMNS}, password_hash FROM users WHERE email = ?", (email,)
+    return await run(source, _credentials, email)
+
+
+def _token_owner(conn: Conn, token_hash: str) -> TokenOwner | None:
+    row = conn.one(
+        f"SELECT {_USER_COLUMNS}, auth_tokens.id AS token_id, auth_tokens.expires_at,"
+        " auth_tokens.revoked_at"
+        " FROM auth_tokens JOIN users ON users.id = auth_tokens.user_id"
+        " WHERE auth_tokens.token_hash = :hash",
+        hash=token_hash,
     )
-    return None if row is None else (_user(row), row[5])
-
-
-async def set_password_hash(conn: aiosqlite.Connection, user_id: int, password_hash: str) -> None:
-    await conn.execute("UPDATE users SET password_hash = ? WHERE id = ?", (password_hash, user_id))
-
-
-async def create_token(
-    conn: aiosqlite.Connection, *, user_id: int, token_hash: str, expires_at: datetime
-) -> None:
-    await conn.execute(
-        "INSERT INTO auth_tokens (user_id, token_hash, expires_at) VALUES (?, ?, ?)",
-        (user_id, token_hash, to_db(expires_at)),
+    if row is None:
+        return None
+    return TokenOwner(
+        _user(row), row["token_id"], from_db(row["expires_at"]), maybe_from_db(row["revoked_at"])
     )
 
 
 async def token_owner(source: Source, token_hash: str) -> TokenOwner | None:
-    row = await fetchone(
-        source,
-        f"SELECT {_USER_COLUMNS}, auth_tokens.id, auth_tokens.expires_at, auth_tokens.revoked_at"
-        " FROM auth_tokens JOIN users ON users.id = auth_tokens.user_id"
-        " WHERE auth_tokens.token_hash = ?",
-        (token_hash,),
+    return await run(source, _token_owner, token_hash)
+
+
+def revoke_token(conn: Conn, token_id: int, now: datetime) -> None:
+    conn.run(
+        "UPDATE auth_tokens SET revoked_at = :now WHERE id = :id AND revoked_at IS NULL",
+        now=to_db(now),
+        id=token_id,
     )
-    if row is None:
+
+
+def _failures(conn: Conn, column: str, value: str, since: datetime) -> list[datetime]:
+    rows = conn.all(
+        f"SELECT failed_at FROM login_failures WHERE {column} = :value AND failed_at >= :since"
+        " ORDER BY failed_at DESC",
+        value=value,
+        since=to_db(since),
+    )
+    return [from_db(row["failed_at"]) for row in rows]
+
+
+def _retry_after(times: list[datetime], limit: int, now: datetime) -> float | None:
+    """Seconds until fewer than ``limit`` failures remain in the window, if at the limit."""
+    if len(times) < limit:
         return None
-    return TokenOwner(_user(row), row[5], from_db(row[6]), maybe_from_db(row[7]))
+    return (times[limit - 1] + SIGN_IN_WINDOW - now).total_seconds()
 
 
-async def revoke_token(conn: aiosqlite.Connection, token_id: int, now: datetime) -> None:
-    await conn.execute(
-        "UPDATE auth_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
-        (to_db(now), token_id),
-    )
-
-
-async def failures_since(
-    source: Source, *, email: str, address: str, since: datetime
-) -> tuple[list[datetime], list[datetime]]:
-    """Times of failed sign-ins since ``since``, newest first: for the email, for the address."""
-    found: list[list[datetime]] = []
-    for column, value in (("email", email), ("address", address)):
-        rows = await fetchall(
-            source,
-            f"SELECT failed_at FROM login_failures WHERE {column} = ? AND failed_at >= ?"
-            " ORDER BY failed_at DESC",
-            (value, to_db(since)),
+def begin_sign_in(conn: Conn, email: str, address: str, now: datetime) -> None:
+    """Refuse (TooManyAttempts) if over a limit; otherwise count this attempt as failed
+    until ``signed_in`` forgives it. Counting before the password is checked means a burst
+    of parallel guesses cannot slip past the limit together."""
+    since = now - SIGN_IN_WINDOW
+    waits = [
+        (whom, wait)
+        for whom, column, value, limit in (
+            ("account", "email", email, PER_ACCOUNT),
+            ("address", "address", address, PER_ADDRESS),
         )
-        found.append([from_db(row[0]) for row in rows])
-    return found[0], found[1]
-
-
-async def record_failure(
-    conn: aiosqlite.Connection, *, email: str, address: str, now: datetime, forget_before: datetime
-) -> int:
-    await conn.execute("DELETE FROM login_failures WHERE failed_at < ?", (to_db(forget_before),))
-    cursor = await conn.execute(
-        "INSERT INTO login_failures (email, address, failed_at) VALUES (?, ?, ?)",
-        (email, address, to_db(now)),
+        if (wait := _retry_after(_failures(conn, column, value, since), limit, now)) is not None
+    ]
+    if waits:
+        whom = waits[0][0]
+        raise TooManyAttempts(whom, max(wait for _, wait in waits))
+    conn.run("DELETE FROM login_failures WHERE failed_at < :before", before=to_db(since))
+    conn.run(
+        "INSERT INTO login_failures (email, address, failed_at) VALUES (:email, :address, :now)",
+        email=email,
+        address=address,
+        now=to_db(now),
     )
-    return int(cursor.lastrowid or 0)
 
 
-async def clear_failures(conn: aiosqlite.Connection, email: str) -> None:
-    await conn.execute("DELETE FROM login_failures WHERE email = ?", (email,))
+def signed_in(
+    conn: Conn,
+    user_id: int,
+    email: str,
+    token_hash: str,
+    expires_at: datetime,
+    new_password_hash: str | None,
+) -> None:
+    """A sign-in succeeded: its failures are forgiven and its token kept."""
+    conn.run("DELETE FROM login_failures WHERE email = :email", email=email)
+    conn.run(
+        "INSERT INTO auth_tokens (user_id, token_hash, expires_at) VALUES (:user, :hash, :until)",
+        user=user_id,
+        hash=token_hash,
+        until=to_db(expires_at),
+    )
+    if new_password_hash is not None:
+        conn.run(
+            "UPDATE users SET password_hash = :hash WHERE id = :id",
+            hash=new_password_hash,
+            id=user_id,
+        )
+
+
+def create_token(conn: Conn, *, user_id: int, token_hash: str, expires_at: datetime) -> None:
+    conn.run(
+        "INSERT INTO auth_tokens (user_id, token_hash, expires_at) VALUES (:user, :hash, :until)",
+        user=user_id,
+        hash=token_hash,
+        until=to_db(expires_at),
+    )

@@ -17,6 +17,7 @@ from api.auth import new_token, token_hash
 from api.config import NO_SMTP, ApiConfig
 from colearn.config import LiveKitConfig
 from db import Database, accounts
+from db.conn import Conn
 from mail.config import MailConfig
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -158,23 +159,21 @@ async def seed_participants(
 
     Registering them over HTTP would spend seconds on argon2 and tell nothing new.
     """
-    tokens: list[str] = []
+    tokens = [new_token() for _ in range(count)]
+
+    def seed(conn: Conn) -> None:
+        for number, token in enumerate(tokens):
+            user = accounts.create_user(
+                conn, f"{prefix}-{number}@example.org", f"{prefix.title()} {number}",
+                "participant", "-",
+            )  # fmt: skip
+            accounts.create_token(
+                conn, user_id=user.id, token_hash=token_hash(token), expires_at=valid_until
+            )
+
     db = await Database.open(db_url)
     try:
-        async with db.transaction() as conn:
-            for number in range(count):
-                user = await accounts.create_user(
-                    conn,
-                    email=f"{prefix}-{number}@example.org",
-                    display_name=f"{prefix.title()} {number}",
-                    role="participant",
-                    password_hash="-",
-                )
-                token = new_token()
-                await accounts.create_token(
-                    conn, user_id=user.id, token_hash=token_hash(token), expires_at=valid_until
-                )
-                tokens.append(token)
+        await db.write(seed)
     finally:
         await db.aclose()
     return tokens
