@@ -11,6 +11,7 @@ from aiohttp import web
 from api.app import create_app
 from api.config import ApiConfig
 from colearn.config import ConfigError, env
+from colearn.database_check import database_problem
 
 
 def main() -> int:
@@ -22,6 +23,10 @@ def main() -> int:
         config = ApiConfig.from_env()
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 2
+    problem = database_problem(config.db_url)
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
         return 2
     url = f"http://{config.host}:{config.port}"
     web.run_app(

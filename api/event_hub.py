@@ -1,10 +1,12 @@
 """One reader of the events table per API process, fanning each event out to subscribers.
 
 Events reach the table from this process and from others (the agent writes presence and
-chat). One task reads everything past the last id it saw, woken at once by a commit in
-this process and otherwise every ``poll`` interval, so another process's event arrives
-within that interval. Ids grow in commit order (SQLite has one writer at a time), so
-reading ``id > last`` misses nothing. A subscriber that falls too far behind is dropped:
+chat, other API nodes write bookings). One task reads everything past the last id it saw,
+woken at once by a commit the database announces (``Database.on_commit``: this process's
+commits, and on an engine that says so, every process's), and otherwise every ``poll``
+interval, so an unannounced event of another process arrives within that interval. The
+data layer makes ids visible in commit order, so reading ``id > last`` misses nothing.
+A subscriber that falls too far behind is dropped:
 it reconnects with its last event id and catches up from the table.
 """
 
@@ -23,6 +25,7 @@ log = logging.getLogger("colearn.api.events")
 
 QUEUE_LIMIT = 1000
 BATCH = 1000
+SAFETY_POLL_S = 5.0
 
 
 def frame(event: Event) -> bytes:
@@ -51,7 +54,9 @@ class Subscriber:
 class EventHub:
     def __init__(self, db: Database, poll: timedelta) -> None:
         self._db = db
-        self._poll = poll.total_seconds()
+        # with every process's commits announced, reading again now and then is only a
+        # safety net (a missed announcement), not how events arrive
+        self._poll_s = SAFETY_POLL_S if db.announces_all_commits else poll.total_seconds()
         self._wake = asyncio.Event()
         self._by_topic: dict[str, set[Subscriber]] = {}
         self._task: asyncio.Task[None] | None = None
@@ -86,7 +91,7 @@ class EventHub:
     async def _run(self) -> None:
         while True:
             with suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self._poll)
+                await asyncio.wait_for(self._wake.wait(), self._poll_s)
             self._wake.clear()
             try:
                 await self._drain()

@@ -91,6 +91,10 @@ class Conn:
     def execute(self, sql: str, params: Params | None = None, /, **named: Any) -> Cursor:
         raise NotImplementedError
 
+    def run_many(self, sql: str, rows: list[Params]) -> None:
+        """The statement once per row of parameters (no lists among them)."""
+        raise NotImplementedError
+
     def one(self, sql: str, params: Params | None = None, /, **named: Any) -> Row | None:
         cursor = self.execute(sql, params, **named)
         row = cursor.fetchone()

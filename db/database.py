@@ -69,6 +69,12 @@ class Database:
     async def write(self, fn: Callable[..., T], *args: Any) -> T:
         return await self._engine.write(fn, *args)
 
+    @property
+    def announces_all_commits(self) -> bool:
+        """Whether ``on_commit`` hears other processes' commits too (PostgreSQL's
+        LISTEN/NOTIFY), so a reader need not look again on a timer."""
+        return self._engine.dialect == POSTGRESQL
+
     def on_commit(self, listener: Callable[[], None]) -> None:
         """``listener()`` after each commit that may have written events: this process's
         own, and on PostgreSQL any process's (LISTEN/NOTIFY). On SQLite another process's

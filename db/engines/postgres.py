@@ -60,6 +60,14 @@ class PgConn(Conn):
             raise Conflict(_first_line(exc)) from exc
 
 
+    def run_many(self, sql: str, rows: list[Params]) -> None:
+        try:
+            with self.raw.cursor() as cursor:
+                cursor.executemany(to_pyformat(sql), rows)
+        except psycopg.IntegrityError as exc:
+            raise Conflict(_first_line(exc)) from exc
+
+
 def _first_line(exc: BaseException) -> str:
     return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 

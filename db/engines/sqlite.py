@@ -58,6 +58,13 @@ class SqliteConn(Conn):
             raise Conflict(str(exc)) from exc
 
 
+    def run_many(self, sql: str, rows: list[Params]) -> None:
+        try:
+            self.raw.executemany(sql, rows)
+        except sqlite3.IntegrityError as exc:
+            raise Conflict(str(exc)) from exc
+
+
 def connect(path: Path, *, busy_timeout_ms: int) -> sqlite3.Connection:
     conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     conn.row_factory = sqlite3.Row
