@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import sqlite3
-from contextlib import closing
-from pathlib import Path
-
 from aiohttp import ClientSession, CookieJar
 
+from tests.support import peek
 from tests.support.api_client import PASSWORD, Api
 
 
@@ -64,15 +61,13 @@ async def test_bad_registrations_say_which_field_is_wrong(api: Api) -> None:
     assert form.status == 415
 
 
-async def test_passwords_are_argon2id_with_at_least_owasp_parameters(
-    api: Api, db_url: str
-) -> None:
+async def test_passwords_are_argon2id_with_at_least_owasp_parameters(api: Api, db_url: str) -> None:
     actor = await api.register()
-    with closing(sqlite3.connect(db_url)) as conn:
-        (stored,) = conn.execute(
-            "SELECT password_hash FROM users WHERE id = ?", (actor.id,)
-        ).fetchone()
-        tokens = [row[0] for row in conn.execute("SELECT token_hash FROM auth_tokens")]
+    (user,) = await peek.rows(db_url, "SELECT password_hash FROM users WHERE id = :id", id=actor.id)
+    stored = user["password_hash"]
+    tokens = [
+        row["token_hash"] for row in await peek.rows(db_url, "SELECT token_hash FROM auth_tokens")
+    ]
     assert stored.startswith("$argon2id$")
     params = dict(p.split("=") for p in stored.split("$")[3].split(","))
     assert int(params["m"]) >= 19 * 1024 and int(params["t"]) >= 2

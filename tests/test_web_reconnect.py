@@ -5,7 +5,6 @@ again)."""
 
 from __future__ import annotations
 
-import sqlite3
 import uuid
 from datetime import timedelta
 
@@ -15,6 +14,7 @@ from playwright.async_api import Browser, expect
 
 from api.keys import EVENTS
 from api.realtime import OWN_REPLAY_WINDOW
+from tests.support import peek
 from tests.support.api_client import PASSWORD
 from tests.support.browser import WebUser, browser, open_user  # noqa: F401  (a fixture)
 from tests.support.stack import RunningStack
@@ -55,10 +55,6 @@ async def test_back_online_the_dashboard_shows_a_meeting_cancelled_long_ago(
         assert reply.status == 200, await reply.text()
     # then a busy evening of other people's bookings: more than the stream replays of
     # Lee's own events, so the cancellation is not among them
-    with sqlite3.connect(stack.db_url) as conn:
-        conn.executemany(
-            "INSERT INTO events (topic, kind, payload) VALUES ('user:0', 'booking.booked', '{}')",
-            [()] * (OWN_REPLAY_WINDOW + 10),
-        )
+    await peek.fill_events(stack.db_url, OWN_REPLAY_WINDOW + 10, "user:0", "booking.booked")
 
     await expect(upcoming.get_by_text(title)).to_have_count(0, timeout=BACK_WITHIN_MS)

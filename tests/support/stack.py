@@ -94,5 +94,8 @@ def new_stack(ports: list[int], tmp: Path, db_url: str | None = None) -> Running
         webhook_url=f"http://127.0.0.1:{api_port}/livekit/webhook",
     )
     return RunningStack(
-        settings=settings, api_port=api_port, db_url=db_url or str(tmp / "colearn.db"), log_dir=tmp / "logs"
+        settings=settings,
+        api_port=api_port,
+        db_url=db_url or str(tmp / "colearn.db"),
+        log_dir=tmp / "logs",
     )
