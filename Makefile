@@ -17,7 +17,7 @@ help: ## Show the targets
 
 setup: system-packages $(VENV)/.installed .bin/livekit-server db dictionary web ## Install everything that is missing (idempotent)
 
-system-packages: ## Install the OS tools the tests use (espeak-ng, sox, iproute2, chromium) when missing
+system-packages: ## Install the OS tools the tests use (espeak-ng, sox, iproute2, chromium, postgresql) when missing
 	@scripts/system-packages.sh
 
 $(VENV)/.installed: pyproject.toml
@@ -82,16 +82,19 @@ web/mediapipe/.prepared: web/node_modules/.installed web/scripts/prepare_blur_as
 
 web: web/dist/index.html web/mediapipe/.prepared ## Build the web page and its blur files (skipped when current)
 
-db: $(VENV)/.installed ## Create or migrate the SQLite database (COLEARN_DB, default var/colearn.db)
+db: $(VENV)/.installed ## Create or migrate the database (COLEARN_DB: a file, default var/colearn.db, or a postgresql:// URL)
 	@$(PY) -m db migrate
 
 run: setup ## Start livekit-server, the API and the agent worker on localhost (Ctrl-C stops all)
 	@$(PY) -m colearn.stack
 
-test: setup lint ## Run ruff, then the whole test suite against real components
+test: setup lint ## Run ruff, then the whole test suite on SQLite and again on PostgreSQL
 	@# In a network namespace of its own: nothing a test sends can leave the machine
 	@# (scripts/loopback-netns.sh says how), and no port clashes with anything running here.
-	scripts/loopback-netns.sh $(PY) -m pytest $(PYTEST_ARGS)
+	@echo "==> The whole suite on SQLite"
+	scripts/loopback-netns.sh $(PY) -m pytest --db sqlite $(PYTEST_ARGS)
+	@echo "==> The whole suite on PostgreSQL (a server of its own, started by the tests)"
+	scripts/loopback-netns.sh $(PY) -m pytest --db postgresql $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed ## ruff check and format check
 	$(VENV)/bin/ruff check .

@@ -6,11 +6,11 @@ import os
 import signal
 import sys
 import threading
-from pathlib import Path
 from types import FrameType
 
 from colearn import livekit_server
-from colearn.config import ConfigError, LiveKitConfig, env, env_int
+from colearn.config import ConfigError, LiveKitConfig, db_url, env, env_int
+from colearn.database_check import database_problem
 from colearn.livekit_server import LiveKitPorts, LiveKitSettings
 from colearn.processes import Service, ServiceError
 
@@ -86,7 +86,7 @@ def run() -> int:
             f"  livekit-server {settings.ws_url}  (UDP {settings.ports.rtc_udp}, "
             f"TCP {settings.ports.rtc_tcp}, loopback only)\n"
             f"  agent worker   registered with livekit-server, joins every room\n"
-            f"  database       {env('COLEARN_DB')}\n"
+            f"  database       {db_url()}\n"
             f"  logs           {LOG_DIR.relative_to(ROOT)}/\n"
             "Press Ctrl-C to stop.",
             flush=True,
@@ -112,7 +112,13 @@ def run() -> int:
 
 def main() -> int:
     os.chdir(ROOT)
-    Path(env("COLEARN_DB")).parent.mkdir(parents=True, exist_ok=True)
+    try:
+        problem = database_problem(db_url())
+    except ConfigError as exc:
+        problem = str(exc)
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
     return run()
 
 
