@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sqlite3
 import sys
 from pathlib import Path
 
@@ -11,7 +10,8 @@ from livekit.agents.__main__ import main as livekit_agents_main
 
 from agents.config import AgentConfig
 from colearn.config import ConfigError
-from db import MigrationError, migrate
+from db import DbError, MigrationError, migrate
+from db.url import VARIABLE
 
 
 def main() -> int:
@@ -24,8 +24,9 @@ def main() -> int:
     # every room's job once it runs.
     try:
         migrate(config.db_url)
-    except (MigrationError, sqlite3.Error, OSError) as exc:
-        print(f"error: database {config.db_url}: {exc}", file=sys.stderr)
+    except (DbError, MigrationError, OSError) as exc:
+        # str() of the URL masks a PostgreSQL password
+        print(f"error: {VARIABLE}={config.db_url}: {exc}", file=sys.stderr)
         return 2
     # livekit-agents otherwise loads its end-of-turn model (~244 MB) into the worker; the
     # Co~Learn agent holds no voice conversation, so it never uses it.

@@ -140,7 +140,7 @@ class ChatRelay:
 
     def _store_message(self, message: ChatMessage) -> None:
         # Queued in arrival order; the store commits in the order it was given.
-        future = self._store.write(lambda conn: store_message(conn, self._ref, message))
+        future = self._store.write(store_message, self._ref, message)
 
         def _committed(done: concurrent.futures.Future[StoredMessage | None]) -> None:
             try:
@@ -193,7 +193,7 @@ class ChatRelay:
             self._nameless.discard(participant.identity)
             identity, name = participant.identity, participant.name
             log_failure(
-                self._store.write(lambda conn: name_sender(conn, self._ref, identity, name)),
+                self._store.write(name_sender, self._ref, identity, name),
                 f"naming {identity}'s messages in {self._ref.name}",
                 log,
             )

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from db.url import DbUrl
 from colearn.config import ConfigError, LiveKitConfig, db_url, env, env_int
+from db.url import DbUrl
 
 
 @dataclass(frozen=True)

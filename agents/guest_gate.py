@@ -55,7 +55,7 @@ class GuestGate:
 
     async def _check(self, identity: str, invitation_id: int) -> None:
         try:
-            found = await self._store.read(lambda db: invitations.invitation(db, invitation_id))
+            found = await self._store.read(invitations.load, invitation_id)
         except Exception:
             log.exception("could not look up %s; letting them stay", identity)
             return

@@ -21,7 +21,7 @@ from livekit import rtc
 
 from agents.store import WorkerStore
 from colearn.wire import HISTORY_RPC_METHOD
-from db.chat import StoredMessage, messages_before
+from db.chat import StoredMessage, room_messages_before
 from db.room_ref import RoomRef
 
 log = logging.getLogger("colearn.agent.history")
@@ -37,9 +37,7 @@ def attach(room: rtc.Room, store: WorkerStore, ref: RoomRef) -> None:
 
     async def history(call: rtc.RpcInvocationData) -> str:
         before, limit = _request(call.payload)
-        messages = await store.read(
-            lambda db: messages_before(db, room_name=ref.name, before_id=before, limit=limit + 1)
-        )
+        messages = await store.read(room_messages_before, ref.name, before, limit + 1)
         log.debug(
             "history for %s in %s: %d messages", call.caller_identity, ref.name, len(messages)
         )

@@ -8,7 +8,9 @@ Agents, recorders and the like are not attendees and are left out.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 from livekit import rtc
 from livekit.agents import JobContext
@@ -16,7 +18,6 @@ from livekit.agents import JobContext
 from agents.store import WorkerStore, log_failure
 from db import presence
 from db.agent_rooms import Held
-from db.batch import WriteOp
 from db.presence import Arrival
 from db.room_ref import RoomRef
 
@@ -60,15 +61,14 @@ class Presence:
         if participant.kind in NOT_ATTENDEES:
             return
         log.info("joined %s: %s", self._ref.name, participant.identity)
-        arrival = _arrival(participant)
-        self._write(lambda conn: presence.join(conn, self._ref, arrival), "presence join")
+        self._write("presence join", presence.join, self._ref, _arrival(participant))
 
     def _left(self, participant: rtc.RemoteParticipant) -> None:
         if participant.kind in NOT_ATTENDEES:
             return
         log.info("left %s: %s", self._ref.name, participant.identity)
-        identity, now = participant.identity, datetime.now(UTC)
-        self._write(lambda conn: presence.leave(conn, self._ref, identity, now), "presence leave")
+        now = datetime.now(UTC)
+        self._write("presence leave", presence.leave, self._ref, participant.identity, now)
 
     def _reconnecting(self) -> None:
         self._lost_at = datetime.now(UTC)
@@ -80,16 +80,13 @@ class Presence:
 
     def _reconcile(self, absent_since: datetime) -> None:
         arrivals = [_arrival(p) for p in self._attendees()]
-        self._write(
-            lambda conn: presence.reconcile(conn, self._ref, arrivals, absent_since=absent_since),
-            "presence reconcile",
-        )
+        self._write("presence reconcile", presence.reconcile, self._ref, arrivals, absent_since)
 
     def _attendees(self) -> list[rtc.RemoteParticipant]:
         return [p for p in self._room.remote_participants.values() if p.kind not in NOT_ATTENDEES]
 
-    def _write(self, op: WriteOp, what: str) -> None:
-        log_failure(self._store.write(op), f"{what} in {self._ref.name}", log)
+    def _write(self, what: str, fn: Callable[..., Any], *args: Any) -> None:
+        log_failure(self._store.write(fn, *args), f"{what} in {self._ref.name}", log)
 
 
 def _arrival(participant: rtc.RemoteParticipant) -> Arrival:

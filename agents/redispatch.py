@@ -95,14 +95,14 @@ class Redispatcher:
         """One round; returns the rooms it dispatched an agent to."""
         now = datetime.now(UTC)
         jobs = list(self._running_jobs())
-        await asyncio.wrap_future(self._store.write(lambda c: agent_rooms.heartbeat(c, jobs, now)))
+        await asyncio.wrap_future(self._store.write(agent_rooms.heartbeat, jobs, now))
         active = (await lkapi.room.list_rooms(api.ListRoomsRequest())).rooms
         alive = Liveness(now - STALE_AFTER)
-        found = await self._store.read(lambda db: agent_rooms.leases(db, alive))
+        found = await self._store.read(agent_rooms.load_leases, alive)
         dead = tuple({lease.worker_id for lease in found if lease.held and _gone(lease.worker_id)})
         if dead:
             alive = Liveness(alive.cutoff, dead)
-            found = await self._store.read(lambda db: agent_rooms.leases(db, alive))
+            found = await self._store.read(agent_rooms.load_leases, alive)
         leases = {lease.room_name: lease for lease in found}
         dispatched = []
         for room in active:
@@ -126,14 +126,12 @@ class Redispatcher:
 
     async def _claim(self, room_name: str, now: datetime, alive: Liveness) -> bool:
         return await asyncio.wrap_future(
-            self._store.write(
-                lambda c: agent_rooms.claim_dispatch(c, room_name, now=now, alive=alive)
-            )
+            self._store.write(agent_rooms.claim_dispatch, room_name, now, alive)
         )
 
     async def _forget(self, room_name: str, alive: Liveness) -> None:
         forgotten = await asyncio.wrap_future(
-            self._store.write(lambda c: agent_rooms.forget_ended(c, room_name, alive=alive))
+            self._store.write(agent_rooms.forget_ended, room_name, alive)
         )
         if forgotten:
             log.info("room %s ended while no agent held it: its presence is closed", room_name)

@@ -28,11 +28,7 @@ async def hold(ctx: JobContext, store: WorkerStore, worker_id: str) -> Held:
     """Hold the job's room (call before connecting); let go when the job shuts down."""
     room_name, job_id = ctx.job.room.name, ctx.job.id
     held = await asyncio.wrap_future(
-        store.write(
-            lambda conn: agent_rooms.hold(
-                conn, room_name, worker_id=worker_id, job_id=job_id, now=datetime.now(UTC)
-            )
-        )
+        store.write(agent_rooms.hold, room_name, worker_id, job_id, datetime.now(UTC))
     )
     reasons: list[rtc.DisconnectReason.ValueType] = []
     ctx.room.on("disconnected", reasons.append)
@@ -41,11 +37,7 @@ async def hold(ctx: JobContext, store: WorkerStore, worker_id: str) -> Held:
         ended = bool(reasons) and reasons[0] in ROOM_OVER
         now = datetime.now(UTC)
         still_held = await asyncio.wrap_future(
-            store.write(
-                lambda conn: agent_rooms.release(
-                    conn, held.room, job_id=job_id, now=now, ended=ended
-                )
-            )
+            store.write(agent_rooms.release, held.room, job_id, now, ended)
         )
         if not still_held:
             outcome = "another agent holds it now"

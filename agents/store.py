@@ -1,12 +1,15 @@
-"""The worker's one database connection pair, on a thread of its own, shared by every room.
+"""The worker's one ``Database``, on a loop and thread of its own, shared by every room.
 
-Each room's job runs its own event loop in its own thread. aiosqlite would answer any loop,
-but ``Database``'s write lock is an ``asyncio.Lock``, which belongs to one loop and is not
-thread-safe, and a pair of connections per room would make rooms contend for SQLite's file
-lock, whose busy handler sleeps for up to 100 ms at a time. So the ``Database`` lives on one
-loop here; rooms hand it writes from any thread, and one writer commits them in arrival
-order, as many per transaction as are waiting (``db.batch``): under load, rooms share
-commits instead of queueing for them.
+Each room's job runs its own event loop in its own thread, but a ``Database`` belongs to the
+loop it was opened on (its group commit and locks are that loop's). So it lives on one loop
+here, and rooms hand it units of work (``fn(conn, *args)``, see db/conn.py) from any thread:
+``write`` for a change, ``read`` for a look. Writes from many rooms arriving together share
+commits (``Database.write`` groups them) instead of queueing for them.
+
+Order: a room's writes commit in the order the room queued them (chat ids follow arrival;
+a leave never overtakes its join). The database may run writes concurrently, so each caller
+thread (one per room) has a queue here, and its next write starts once the one before has
+committed. Rooms do not wait for each other.
 """
 
 from __future__ import annotations
@@ -15,93 +18,113 @@ import asyncio
 import concurrent.futures
 import logging
 import threading
-from collections.abc import Awaitable, Callable
+from collections import deque
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-import aiosqlite
-
 from db import Database
-from db.batch import commit_each
+from db.url import DbUrl
 
 T = TypeVar("T")
 
-# At DEBUG, aiosqlite logs every statement with its parameters: chat text would end up in
-# the log.
-logging.getLogger("aiosqlite").setLevel(logging.INFO)
-
-# Bounds how long one commit holds SQLite's write lock (the API writes to the same file).
-MAX_BATCH = 256
 CLOSE_TIMEOUT_S = 10.0
 
-_Write = tuple[Callable[[aiosqlite.Connection], Awaitable[Any]], concurrent.futures.Future[Any]]
+_Write = tuple[Callable[..., Any], tuple[Any, ...], "concurrent.futures.Future[Any]"]
+
+
+class StoreClosed(RuntimeError):
+    """A write was handed to the store after it closed."""
 
 
 class WorkerStore:
-    """``WorkerStore.open(path)`` once per worker process; ``close()`` when it stops."""
+    """``WorkerStore.open(url)`` once per worker process; ``close()`` when it stops."""
 
     def __init__(self, db: Database, loop: asyncio.AbstractEventLoop, thread: threading.Thread):
         self._db = db
         self._loop = loop
         self._thread = thread
-        self._queue: asyncio.Queue[_Write | None] = asyncio.Queue()
-        self._writer = asyncio.run_coroutine_threadsafe(self._write_batches(), loop)
+        # per caller thread: its writes not yet committed, and the task committing them
+        self._queues: dict[int, deque[_Write]] = {}
+        self._drains: dict[int, asyncio.Task[None]] = {}
+        self._closed = False
 
     @classmethod
-    def open(cls, path: Path) -> WorkerStore:
+    def open(cls, url: str | Path | DbUrl) -> WorkerStore:
         """Open (and migrate) the database on a new thread; blocks until it is ready."""
         loop = asyncio.new_event_loop()
         thread = threading.Thread(target=loop.run_forever, name="colearn-db", daemon=True)
         thread.start()
         try:
-            db = asyncio.run_coroutine_threadsafe(Database.open(path), loop).result()
-            return asyncio.run_coroutine_threadsafe(_construct(cls, db, thread), loop).result()
+            db = asyncio.run_coroutine_threadsafe(Database.open(url), loop).result()
+            return cls(db, loop, thread)
         except BaseException:
             loop.call_soon_threadsafe(loop.stop)
             raise
 
-    def write(
-        self, op: Callable[[aiosqlite.Connection], Awaitable[T]]
-    ) -> concurrent.futures.Future[T]:
-        """Queue ``op(conn)`` to run inside a transaction; callable from any thread.
+    def write(self, fn: Callable[..., T], *args: Any) -> concurrent.futures.Future[T]:
+        """Queue the unit of work ``fn(conn, *args)``; callable from any thread.
 
-        Writes run in the order they were queued. The future resolves once the transaction
-        has committed, to ``op``'s result or the exception it raised (its changes undone).
+        The future resolves once it has committed, to ``fn``'s result or the exception it
+        raised (its changes undone). Writes queued from one thread commit in that order.
         """
         future: concurrent.futures.Future[T] = concurrent.futures.Future()
-        self._loop.call_soon_threadsafe(self._queue.put_nowait, (op, future))
+        key = threading.get_ident()
+        try:
+            self._loop.call_soon_threadsafe(self._enqueue, key, (fn, args, future))
+        except RuntimeError:  # the store's loop has stopped
+            future.set_exception(StoreClosed("the worker's store is closed"))
         return future
 
-    async def read(self, query: Callable[[Database], Awaitable[T]]) -> T:
-        """Run ``query(db)`` against the read connection and return its result."""
+    async def read(self, fn: Callable[..., T], *args: Any) -> T:
+        """The result of the unit of work ``fn(conn, *args)`` run in a read transaction."""
         return await asyncio.wrap_future(
-            asyncio.run_coroutine_threadsafe(query(self._db), self._loop)
+            asyncio.run_coroutine_threadsafe(self._db.read(fn, *args), self._loop)
         )
 
-    async def _write_batches(self) -> None:
-        while True:
-            batch = [await self._queue.get()]
-            while len(batch) < MAX_BATCH and not self._queue.empty():
-                batch.append(self._queue.get_nowait())
-            writes = [item for item in batch if item is not None]
-            if writes:
-                outcomes = await commit_each(self._db, [op for op, _ in writes])
-                for (_, future), outcome in zip(writes, outcomes, strict=True):
-                    if isinstance(outcome, Exception):
-                        future.set_exception(outcome)
+    def _enqueue(self, key: int, write: _Write) -> None:
+        if self._closed:
+            write[2].set_exception(StoreClosed("the worker's store is closed"))
+            return
+        queue = self._queues.setdefault(key, deque())
+        queue.append(write)
+        if key not in self._drains:
+            self._drains[key] = self._loop.create_task(self._drain(key, queue))
+
+    async def _drain(self, key: int, queue: deque[_Write]) -> None:
+        try:
+            while queue:
+                fn, args, future = queue[0]
+                if future.set_running_or_notify_cancel():
+                    try:
+                        result = await self._db.write(fn, *args)
+                    except Exception as exc:
+                        future.set_exception(exc)
                     else:
-                        future.set_result(outcome)
-            if len(writes) < len(batch):
-                return
+                        future.set_result(result)
+                queue.popleft()
+        except BaseException:  # cancelled: what is left will not be written
+            for _, _, future in queue:
+                if not future.done():
+                    if future.running() or future.set_running_or_notify_cancel():
+                        future.set_exception(StoreClosed("the worker's store closed first"))
+            raise
+        finally:
+            del self._queues[key]
+            del self._drains[key]
+
+    async def _close(self) -> None:
+        self._closed = True
+        while self._drains:
+            await asyncio.gather(*self._drains.values(), return_exceptions=True)
+        await self._db.aclose()
 
     def close(self) -> None:
         """Commit what is queued, close the database and stop the thread (blocking)."""
         if not self._thread.is_alive():
             return
-        self._loop.call_soon_threadsafe(self._queue.put_nowait, None)
         try:
-            self._writer.result(timeout=CLOSE_TIMEOUT_S)
-            asyncio.run_coroutine_threadsafe(self._db.aclose(), self._loop).result(
+            asyncio.run_coroutine_threadsafe(self._close(), self._loop).result(
                 timeout=CLOSE_TIMEOUT_S
             )
         finally:
@@ -109,11 +132,6 @@ class WorkerStore:
             self._thread.join(timeout=CLOSE_TIMEOUT_S)
             if not self._thread.is_alive():
                 self._loop.close()
-
-
-async def _construct(cls: type[WorkerStore], db: Database, thread: threading.Thread) -> WorkerStore:
-    # asyncio.Queue binds to the loop it is first used on: build the store on its own loop.
-    return cls(db, asyncio.get_running_loop(), thread)
 
 
 def log_failure(future: concurrent.futures.Future[Any], what: str, log: logging.Logger) -> None:

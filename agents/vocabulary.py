@@ -11,7 +11,7 @@ import re
 from datetime import UTC, datetime
 
 from agents.store import WorkerStore
-from db.chat import StoredMessage, latest_containing
+from db.chat import StoredMessage, containing
 from db.room_ref import RoomRef
 from db.vocabulary import Lookup, record_lookup
 
@@ -24,18 +24,14 @@ async def record(
 ) -> None:
     context = await _context(store, room, asked.id, [query, headword])
     lookup = Lookup(query, headword, context, asked.message_id, datetime.now(UTC))
-    await asyncio.wrap_future(
-        store.write(lambda conn: record_lookup(conn, room, asked.sender_identity, lookup))
-    )
+    await asyncio.wrap_future(store.write(record_lookup, room, asked.sender_identity, lookup))
 
 
 async def _context(
     store: WorkerStore, room: RoomRef, before_id: int, words: list[str]
 ) -> str | None:
     for word in dict.fromkeys(words):
-        bodies = await store.read(
-            lambda db, word=word: latest_containing(db, room.name, word, before_id=before_id)
-        )
+        bodies = await store.read(containing, room.name, word, before_id)
         for body in bodies:
             if (sentence := sentence_with(body, word)) is not None:
                 return sentence

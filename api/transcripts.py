@@ -83,7 +83,7 @@ async def set_captions(request: web.Request) -> web.Response:
         raise invalid("enabled is required (true or false)")
     enabled = body.boolean("enabled")
     body.done()
-    if not await transcripts.set_captions_enabled(request.app[DB], session.id, enabled):
+    if not await request.app[DB].write(transcripts.set_captions_enabled, session.id, enabled):
         raise ApiError(404, "not_found", f"There is no session {session.id}.")
     return json_response({"session_id": session.id, "captions_enabled": enabled})
 

@@ -16,8 +16,9 @@ from livekit import api as lkapi
 from api.errors import ApiError
 from api.keys import CONFIG, DB
 from api.responses import json_response
-from db import occurrences, rooms
-from db.events import append_event, topic_for
+from db import rooms
+from db.conn import Conn
+from db.events import record_event, topic_for
 
 log = logging.getLogger("colearn.api.webhooks")
 
@@ -42,29 +43,29 @@ async def receive(request: web.Request) -> web.Response:
         raise ApiError(400, "invalid_input", "The webhook has no event id.")
     room_name = event.room.name or None
     at = datetime.fromtimestamp(event.created_at, UTC) if event.created_at else config.clock()
-    db = request.app[DB]
-    occurrence = await occurrences.occurrence_by_room(db, room_name) if room_name else None
-    occurrence_id = occurrence.id if occurrence else None
-    async with db.transaction() as conn:
-        if not await rooms.first_delivery(conn, event.id, event.event, room_name):
-            return json_response({"status": "duplicate"})
-        kind = RECORDED.get(event.event)
-        if kind is not None and room_name is not None:
-            await rooms.mark(
-                conn,
-                event=event.event,
-                room_name=room_name,
-                room_sid=event.room.sid,
-                occurrence_id=occurrence_id,
-                at=at,
-            )
-            await append_event(
-                conn,
-                topic_for(occurrence_id, room_name),
-                kind,
-                {"room_name": room_name, "occurrence_id": occurrence_id, "at": at.isoformat()},
-            )
-    return json_response({"status": "ok"})
+    first = await request.app[DB].write(
+        _handle, event.id, event.event, room_name, event.room.sid, at
+    )
+    return json_response({"status": "ok" if first else "duplicate"})
+
+
+def _handle(
+    conn: Conn, event_id: str, event: str, room_name: str | None, room_sid: str, at: datetime
+) -> bool:
+    """The webhook as one unit of work: recorded by its id, and only the first delivery
+    changes anything; False for a redelivery."""
+    if not rooms.first_delivery(conn, event_id, event, room_name):
+        return False
+    kind = RECORDED.get(event)
+    if kind is not None and room_name is not None:
+        occurrence_id = rooms.mark(conn, event, room_name, room_sid, at)
+        record_event(
+            conn,
+            topic_for(occurrence_id, room_name),
+            kind,
+            {"room_name": room_name, "occurrence_id": occurrence_id, "at": at.isoformat()},
+        )
+    return True
 
 
 def setup(app: web.Application) -> None:

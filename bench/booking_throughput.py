@@ -1,13 +1,18 @@
-"""Booking throughput and live-update latency of the API, on this machine, in one run.
+"""Booking throughput and live-update latency of the API on both engines, in one run.
 
-    .venv/bin/python bench/booking_throughput.py [--clients 50] [--requests 100] [--subscribers 500]
+    .venv/bin/python bench/booking_throughput.py [--clients 50] [--requests 100]
+        [--subscribers 500] [--engines sqlite,postgresql]
 
-Starts the real API (``python -m api``) on a fresh SQLite file and, beside it, a bare
-aiohttp server answering constant JSON (the ceiling for any aiohttp handler here). Prints:
+For each engine, starts the real API (``python -m api``) on a fresh database (a SQLite file;
+a PostgreSQL server of its own, durable as SQLite's WAL with synchronous=NORMAL is: fsync
+on, synchronous_commit off) and, beside it, a bare aiohttp server answering constant JSON
+(the ceiling for any aiohttp handler here). Prints, per engine:
 (a) bookings per second and p50/p99 latency with N concurrent clients, each request a new
 seat; (b) the same for the bare handler, and the ratio; (c) the time from a booking's
 commit (its event's created_at) to the event arriving at each of M SSE subscribers.
 The load generator runs in this process, so both servers share the machine with it.
+The engines run one after the other, each against the same bare server, so their ratios
+to it compare; a summary table ends the run.
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ sys.path.insert(0, str(ROOT))
 from db import Database, accounts, sessions  # noqa: E402
 from db.sessions import SessionFields  # noqa: E402
 from tests.support.api_client import seed_participants  # noqa: E402
+from tests.support.postgres import postgres_server  # noqa: E402
 
 ROUNDS = 5
 
@@ -218,21 +224,32 @@ async def fanout(
     return arrivals
 
 
-async def main(args: argparse.Namespace) -> None:
-    tmp = Path(tempfile.mkdtemp(prefix="colearn-bench-"))
-    db_url = tmp / "bench.db"
+@dataclass
+class Figures:
+    engine: str
+    booking_rps: float
+    booking_p99: float
+    bare_rps: float
+    fanout_p99: float
+
+    @property
+    def ratio(self) -> float:
+        return self.booking_rps / self.bare_rps
+
+
+async def run_engine(
+    args: argparse.Namespace, engine: str, db_url: str, bare: str, bare_pid: int
+) -> Figures:
     per_client = args.requests
     tokens, occurrence_ids = await seed(db_url, args.clients, per_client + 1)
-    api_port, bare_port = free_port(), free_port()
+    api_port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("COLEARN_", "LIVEKIT_"))}
-    env.update(COLEARN_DB=str(db_url), COLEARN_API_PORT=str(api_port), COLEARN_LOG_LEVEL="WARNING")
+    env.update(COLEARN_DB=db_url, COLEARN_API_PORT=str(api_port), COLEARN_LOG_LEVEL="WARNING")
     api_proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "api", cwd=ROOT, env=env, stdout=asyncio.subprocess.DEVNULL
     )
-    bare_proc = await asyncio.create_subprocess_exec(
-        sys.executable, __file__, "--serve-bare", str(bare_port), cwd=ROOT
-    )
-    api, bare = f"http://127.0.0.1:{api_port}", f"http://127.0.0.1:{bare_port}"
+    api = f"http://127.0.0.1:{api_port}"
+    print(f"== {engine}")
     try:
         connector = aiohttp.TCPConnector(limit=0)
         async with aiohttp.ClientSession(connector=connector) as http:
@@ -249,7 +266,7 @@ async def main(args: argparse.Namespace) -> None:
             await load(http, [mine[:5] for mine in plain])  # warm-up
             # Alternate the two in rounds, so both see the same background load of a
             # shared machine.
-            phases = {"booking": Phase(booking, api_proc.pid), "bare": Phase(plain, bare_proc.pid)}
+            phases = {"booking": Phase(booking, api_proc.pid), "bare": Phase(plain, bare_pid)}
             step = -(-per_client // ROUNDS)
             for start in range(0, per_client, step):
                 for phase in phases.values():
@@ -264,10 +281,7 @@ async def main(args: argparse.Namespace) -> None:
             print(f"    {b_rps:8.0f} req/s   p50 {b_p50:6.1f} ms   p99 {b_p99:6.1f} ms")
             print(f"(b) bare aiohttp handler, constant JSON (statuses {p.statuses}):")
             print(f"    {p_rps:8.0f} req/s   p50 {p_p50:6.1f} ms   p99 {p_p99:6.1f} ms")
-            print(
-                f"    booking / bare throughput: {b_rps / p_rps:.0%} (target at least 40%); "
-                f"booking p99 {'under' if b_p99 < 50 else 'OVER'} 50 ms"
-            )
+            print(f"    booking / bare throughput: {b_rps / p_rps:.0%}")
             for name, phase in phases.items():
                 print(
                     f"    CPU per {name} request: server {phase.server_us:5.0f} us, "
@@ -284,12 +298,46 @@ async def main(args: argparse.Namespace) -> None:
             )
             print(
                 f"    p50 {statistics.median(ordered) * 1000:6.1f} ms   p99 {p99:6.1f} ms   "
-                f"max {ordered[-1] * 1000:6.1f} ms (target p99 under 250 ms)"
+                f"max {ordered[-1] * 1000:6.1f} ms"
             )
+            return Figures(engine, b_rps, b_p99, p_rps, p99)
     finally:
-        for proc in (api_proc, bare_proc):
-            proc.terminate()
-            await asyncio.wait_for(proc.wait(), 10)
+        api_proc.terminate()
+        await asyncio.wait_for(api_proc.wait(), 10)
+
+
+# durable as SQLite in WAL mode with synchronous=NORMAL: a crash loses at most the last
+# commits, never consistency
+BENCH_POSTGRES = ("synchronous_commit=off", "max_connections=300")
+
+
+async def main(args: argparse.Namespace) -> None:
+    tmp = Path(tempfile.mkdtemp(prefix="colearn-bench-"))
+    bare_port = free_port()
+    bare_proc = await asyncio.create_subprocess_exec(
+        sys.executable, __file__, "--serve-bare", str(bare_port), cwd=ROOT
+    )
+    bare = f"http://127.0.0.1:{bare_port}"
+    results: list[Figures] = []
+    try:
+        for engine in args.engines.split(","):
+            if engine == "sqlite":
+                results.append(
+                    await run_engine(args, engine, str(tmp / "bench.db"), bare, bare_proc.pid)
+                )
+            else:
+                with postgres_server(BENCH_POSTGRES) as server:
+                    url = server.new_database()
+                    results.append(await run_engine(args, engine, url, bare, bare_proc.pid))
+    finally:
+        bare_proc.terminate()
+        await asyncio.wait_for(bare_proc.wait(), 10)
+    print("\nengine       booking req/s   bare req/s   ratio   booking p99   event p99")
+    for f in results:
+        print(
+            f"{f.engine:<12} {f.booking_rps:13.0f} {f.bare_rps:12.0f} {f.ratio:7.0%}"
+            f" {f.booking_p99:10.1f} ms {f.fanout_p99:8.1f} ms"
+        )
 
 
 if __name__ == "__main__":
@@ -298,6 +346,7 @@ if __name__ == "__main__":
     parser.add_argument("--requests", type=int, default=100, help="per client")
     parser.add_argument("--subscribers", type=int, default=500)
     parser.add_argument("--events", type=int, default=20)
+    parser.add_argument("--engines", default="sqlite,postgresql", help="comma-separated")
     parser.add_argument("--serve-bare", type=int, help=argparse.SUPPRESS)
     arguments = parser.parse_args()
     if arguments.serve_bare:

@@ -1,24 +1,25 @@
 """Seats and the waitlist.
 
-The writing functions are synchronous and take the ``sqlite3.Connection`` of an open
-transaction: run them with ``Database.write`` (their own transaction, in one hop to the
-writer's thread) or ``rows.run`` (inside the caller's transaction). The seat limit is
-checked here inside ``BEGIN IMMEDIATE``, so concurrent requests see each other's bookings;
-the triggers of migration 0002 keep ``occurrences.seats_booked`` and a CHECK makes the
-database refuse an overbooking even if this check were ever bypassed.
+The writing functions are synchronous units of work (``fn(conn, ...)``): run them with
+``Database.write``, or call them inside a caller's unit of work. Seats are counted with the
+occurrence's row locked (``occurrences.lock``: ``FOR UPDATE`` on PostgreSQL, where bookings
+run concurrently; SQLite's single writer serializes them already), so concurrent requests
+see each other's bookings. The triggers of migration 0002 keep ``occurrences.seats_booked``
+and a CHECK makes the database refuse an overbooking even if this were ever bypassed.
+Cancelling is in ``db.cancellations``, the reads the API answers with in
+``db.booking_reads``.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
 from db import occurrences, outbox, seat_holds
-from db.database import at_group_end
+from db.conn import Conn, Row
+from db.engines import at_group_end
 from db.events import record_event
 from db.occurrences import Occurrence
-from db.rows import Source, run
 from db.times import from_db, to_db
 
 BOOKED = "booked"
@@ -53,14 +54,9 @@ class Outcome:
     occurrence: Occurrence
 
 
-@dataclass(frozen=True)
-class RosterEntry:
-    booking: Booking
-    display_name: str
-
-
 class Refused(Exception):
-    """The booking cannot be made; nothing was written."""
+    """The booking cannot be made; nothing was written. ``args[0]`` is the id of what
+    was to be booked (an occurrence, or for a series its session)."""
 
 
 class NoSuchOccurrence(Refused):
@@ -87,75 +83,52 @@ class NothingToBook(Refused):
     pass
 
 
-_COLUMNS = (
+class NoSuchSession(Refused):
+    pass
+
+
+class SessionCancelled(Refused):
+    pass
+
+
+COLUMNS = (
     "b.id, b.occurrence_id, b.user_id, b.status, b.cancel_reason, b.created_at, b.updated_at,"
     " CASE WHEN b.status = 'waitlisted' THEN (SELECT COUNT(*) FROM bookings w"
     "  WHERE w.occurrence_id = b.occurrence_id AND w.status = 'waitlisted'"
-    "  AND (w.waitlisted_at, w.id) <= (b.waitlisted_at, b.id)) END"
+    "  AND (w.waitlisted_at, w.id) <= (b.waitlisted_at, b.id)) END AS waitlist_position"
 )
-_SELECT = f"SELECT {_COLUMNS} FROM bookings b"
+SELECT = f"SELECT {COLUMNS} FROM bookings b"
 
 
-def _booking(row: sqlite3.Row) -> Booking:
-    return Booking(row[0], row[1], row[2], row[3], row[4], from_db(row[5]), from_db(row[6]), row[7])
+def from_row(row: Row) -> Booking:
+    created, updated = from_db(row["created_at"]), from_db(row["updated_at"])
+    return Booking(
+        row["id"], row["occurrence_id"], row["user_id"], row["status"], row["cancel_reason"],
+        created, updated, row["waitlist_position"],
+    )  # fmt: skip
 
 
-def load(conn: sqlite3.Connection, booking_id: int) -> Booking | None:
-    row = conn.execute(f"{_SELECT} WHERE b.id = ?", (booking_id,)).fetchone()
-    return None if row is None else _booking(row)
+def load(conn: Conn, booking_id: int) -> Booking | None:
+    row = conn.one(f"{SELECT} WHERE b.id = :id", id=booking_id)
+    return None if row is None else from_row(row)
 
 
-def load_of(conn: sqlite3.Connection, occurrence_id: int, user_id: int) -> Booking | None:
-    row = conn.execute(
-        f"{_SELECT} WHERE b.occurrence_id = ? AND b.user_id = ?", (occurrence_id, user_id)
-    ).fetchone()
-    return None if row is None else _booking(row)
-
-
-def _of_user(conn: sqlite3.Connection, user_id: int) -> list[Booking]:
-    rows = conn.execute(
-        f"{_SELECT} JOIN occurrences o ON o.id = b.occurrence_id WHERE b.user_id = ?"
-        " ORDER BY o.starts_at, b.id",
-        (user_id,),
+def load_of(conn: Conn, occurrence_id: int, user_id: int) -> Booking | None:
+    row = conn.one(
+        f"{SELECT} WHERE b.occurrence_id = :occurrence AND b.user_id = :user",
+        occurrence=occurrence_id,
+        user=user_id,
     )
-    return [_booking(row) for row in rows]
+    return None if row is None else from_row(row)
 
 
-def _roster(conn: sqlite3.Connection, occurrence_id: int) -> list[RosterEntry]:
-    rows = conn.execute(
-        f"SELECT {_COLUMNS}, u.display_name FROM bookings b JOIN users u ON u.id = b.user_id"
-        " WHERE b.occurrence_id = ?"
-        " ORDER BY CASE b.status WHEN 'booked' THEN 0 WHEN 'waitlisted' THEN 1 ELSE 2 END,"
-        " b.waitlisted_at, b.id",
-        (occurrence_id,),
-    )
-    return [RosterEntry(_booking(row), row[8]) for row in rows]
-
-
-async def booking(source: Source, booking_id: int) -> Booking | None:
-    return await run(source, load, booking_id)
-
-
-async def booking_of(source: Source, occurrence_id: int, user_id: int) -> Booking | None:
-    return await run(source, load_of, occurrence_id, user_id)
-
-
-async def bookings_of_user(source: Source, user_id: int) -> list[Booking]:
-    return await run(source, _of_user, user_id)
-
-
-async def roster(source: Source, occurrence_id: int) -> list[RosterEntry]:
-    """Who is booked, then who waits (in line order), then who cancelled."""
-    return await run(source, _roster, occurrence_id)
-
-
-def announce_seats(conn: sqlite3.Connection, occurrence_id: int) -> None:
+def announce_seats(conn: Conn, occurrence_id: int) -> None:
     """Tell everyone watching the occurrence its seat figures, as committed: in a group
     commit, once at the group's end however many of its writes changed them."""
     at_group_end(conn, ("seats", occurrence_id), lambda c: _announce_now(c, occurrence_id))
 
 
-def _announce_now(conn: sqlite3.Connection, occurrence_id: int) -> None:
+def _announce_now(conn: Conn, occurrence_id: int) -> None:
     current = _occurrence(conn, occurrence_id)
     payload = {
         "occurrence_id": current.id,
@@ -168,7 +141,8 @@ def _announce_now(conn: sqlite3.Connection, occurrence_id: int) -> None:
     record_event(conn, f"occurrence:{current.id}", "seats.changed", payload)
 
 
-def _tell(conn: sqlite3.Connection, kind: str, booking: Booking) -> None:
+def tell(conn: Conn, kind: str, booking: Booking) -> None:
+    """An event for the booking's owner only."""
     payload = {
         "booking_id": booking.id,
         "occurrence_id": booking.occurrence_id,
@@ -179,29 +153,27 @@ def _tell(conn: sqlite3.Connection, kind: str, booking: Booking) -> None:
     record_event(conn, f"user:{booking.user_id}", kind, payload)
 
 
-_STATE = (
-    f"SELECT {occurrences.COLUMNS},"
-    " EXISTS (SELECT 1 FROM invitation_seats h WHERE h.occurrence_id = o.id"
-    "  AND h.kind = 'hold' AND h.held_until <= ?3),"
-    f" b.id, b.status, {outbox.addressee_columns('me.email')}{occurrences.FROM}"
-    " JOIN users me ON me.id = ?2"
-    " LEFT JOIN bookings b ON b.occurrence_id = o.id AND b.user_id = ?2"
-    " WHERE o.id = ?1"
+# After the lock: whether an invitation hold on the occurrence has lapsed (a locking read
+# of occurrences alone answers as last committed; the hold's lapse is checked again by the
+# DELETE that gives its seat back, so an answer older than the lock only costs a no-op).
+_LOCK = (
+    "SELECT EXISTS (SELECT 1 FROM invitation_seats h WHERE h.occurrence_id = o.id"
+    " AND h.kind = 'hold' AND h.held_until <= :now) AS lapsed"
+    " FROM occurrences o WHERE o.id = :id"
 )
-_LAPSED, _FOUND_ID, _FOUND_STATUS, _ADDRESSEE = range(occurrences.WIDTH, occurrences.WIDTH + 4)
-
-
-def _booking_state(
-    conn: sqlite3.Connection, occurrence_id: int, user_id: int, stamp: str
-) -> sqlite3.Row | None:
-    """In one read: the occurrence, whether an invitation hold on it has lapsed, the id
-    and status of the user's booking, and what a confirmation mail needs (None if the
-    occurrence or the user does not exist)."""
-    return conn.execute(_STATE, (occurrence_id, user_id, stamp)).fetchone()
+# In one read after the lock: the occurrence, the id and status of the user's booking, and
+# what a confirmation mail needs (no row if the occurrence or the user does not exist).
+_STATE = (
+    f"SELECT {occurrences.COLUMNS}, b.id AS booking_id, b.status AS booking_status,"
+    f" {outbox.addressee_columns('me.email')}{occurrences.FROM}"
+    " JOIN users me ON me.id = :user"
+    " LEFT JOIN bookings b ON b.occurrence_id = o.id AND b.user_id = :user"
+    " WHERE o.id = :id"
+)
 
 
 def book(
-    conn: sqlite3.Connection,
+    conn: Conn,
     occurrence_id: int,
     user_id: int,
     now: datetime,
@@ -211,11 +183,13 @@ def book(
     """A seat (or, if full and ``waitlist``, a waitlist place); a new seat is confirmed by
     mail unless ``mail`` is False (a series booking sends one mail for all)."""
     stamp = to_db(now)
-    row = _booking_state(conn, occurrence_id, user_id, stamp)
-    if row is not None and row[_LAPSED]:  # a lapsed invitation hold frees its seat
+    lock = conn.one(_LOCK + conn.for_update, id=occurrence_id, now=stamp)
+    if lock is None:
+        raise NoSuchOccurrence(occurrence_id)
+    if lock["lapsed"]:  # a lapsed invitation hold frees its seat
         seat_holds.lapse(conn, now, occurrence_id)
         promote(conn, occurrence_id, now)
-        row = _booking_state(conn, occurrence_id, user_id, stamp)
+    row = conn.one(_STATE, id=occurrence_id, user=user_id)
     if row is None:
         raise NoSuchOccurrence(occurrence_id)
     current = occurrences.from_row(row)
@@ -224,7 +198,7 @@ def book(
     if current.ends_at <= now:
         raise OccurrenceEnded(occurrence_id)
     free = current.seats_booked < current.capacity
-    found_id, status_now = row[_FOUND_ID], row[_FOUND_STATUS]
+    found_id, status_now = row["booking_id"], row["booking_status"]
     if status_now == BOOKED or (status_now == WAITLISTED and not free and waitlist):
         existing = load(conn, found_id)
         assert existing is not None
@@ -232,34 +206,40 @@ def book(
     if not free and not waitlist:
         raise OccurrenceFull(occurrence_id, current.capacity, current.seats_booked)
     if found_id is None and free:
-        cursor = conn.execute(
+        booking_id = conn.value(
             "INSERT INTO bookings (occurrence_id, user_id, status, created_at, updated_at)"
-            " VALUES (?, ?, 'booked', ?, ?)",
-            (occurrence_id, user_id, stamp, stamp),
+            " VALUES (:occurrence, :user, 'booked', :now, :now) RETURNING id",
+            occurrence=occurrence_id,
+            user=user_id,
+            now=stamp,
         )
-        made = Booking(
-            int(cursor.lastrowid or 0), occurrence_id, user_id, BOOKED, None, now, now, None
-        )
+        made = Booking(int(booking_id), occurrence_id, user_id, BOOKED, None, now, now, None)
     else:
         status, waitlisted_at = (BOOKED, None) if free else (WAITLISTED, stamp)
         if found_id is None:
-            cursor = conn.execute(
-                "INSERT INTO bookings (occurrence_id, user_id, status, waitlisted_at, created_at,"
-                " updated_at) VALUES (?, ?, ?, ?, ?, ?)",
-                (occurrence_id, user_id, status, waitlisted_at, stamp, stamp),
+            found_id = conn.value(
+                "INSERT INTO bookings (occurrence_id, user_id, status, waitlisted_at,"
+                " created_at, updated_at)"
+                " VALUES (:occurrence, :user, :status, :waitlisted_at, :now, :now) RETURNING id",
+                occurrence=occurrence_id,
+                user=user_id,
+                status=status,
+                waitlisted_at=waitlisted_at,
+                now=stamp,
             )
-            booking_id = int(cursor.lastrowid or 0)
         else:
-            booking_id = found_id
-            conn.execute(
-                "UPDATE bookings SET status = ?, cancel_reason = NULL, waitlisted_at = ?,"
-                " updated_at = ? WHERE id = ?",
-                (status, waitlisted_at, stamp, booking_id),
+            conn.run(
+                "UPDATE bookings SET status = :status, cancel_reason = NULL,"
+                " waitlisted_at = :waitlisted_at, updated_at = :now WHERE id = :id",
+                status=status,
+                waitlisted_at=waitlisted_at,
+                now=stamp,
+                id=found_id,
             )
-        loaded = load(conn, booking_id)
+        loaded = load(conn, int(found_id))
         assert loaded is not None
         made = loaded
-    _tell(conn, "booking.booked" if free else "booking.waitlisted", made)
+    tell(conn, "booking.booked" if free else "booking.waitlisted", made)
     if free and mail:
         outbox.enqueue(
             conn,
@@ -268,34 +248,29 @@ def book(
             user_id=user_id,
             occurrence_id=occurrence_id,
             payload={"booking_id": made.id},
-            addressee=row[_ADDRESSEE : _ADDRESSEE + outbox.ADDRESSEE_WIDTH],
+            addressee=row,
         )
     announce_seats(conn, occurrence_id)
     return Outcome(made, True, occurrences.reload_seats(conn, current))
 
 
-def _occurrence(conn: sqlite3.Connection, occurrence_id: int) -> Occurrence:
+def _occurrence(conn: Conn, occurrence_id: int) -> Occurrence:
     current = occurrences.load(conn, occurrence_id)
     assert current is not None
     return current
 
 
-def _unchanged(conn: sqlite3.Connection, existing: Booking) -> Outcome:
-    return Outcome(existing, False, _occurrence(conn, existing.occurrence_id))
-
-
-def book_series(
-    conn: sqlite3.Connection, session_id: int, user_id: int, now: datetime
-) -> list[Outcome]:
+def book_series(conn: Conn, session_id: int, user_id: int, now: datetime) -> list[Outcome]:
     """A seat in every occurrence still to come; a waitlist place where one is full."""
-    rows = conn.execute(
-        "SELECT id FROM occurrences WHERE session_id = ? AND status = 'scheduled'"
-        " AND ends_at > ? ORDER BY starts_at",
-        (session_id, to_db(now)),
-    ).fetchall()
+    rows = conn.all(
+        "SELECT id FROM occurrences WHERE session_id = :session AND status = 'scheduled'"
+        " AND ends_at > :now ORDER BY starts_at",
+        session=session_id,
+        now=to_db(now),
+    )
     if not rows:
         raise NothingToBook(session_id)
-    made = [book(conn, row[0], user_id, now, True, mail=False) for row in rows]
+    made = [book(conn, row["id"], user_id, now, True, mail=False) for row in rows]
     if any(outcome.changed for outcome in made):  # one mail, one calendar entry: the series
         outbox.enqueue(
             conn, outbox.BOOKING_CONFIRMED, now=now, user_id=user_id, session_id=session_id
@@ -303,26 +278,40 @@ def book_series(
     return made
 
 
-def promote(conn: sqlite3.Connection, occurrence_id: int, now: datetime) -> list[Booking]:
-    """Give free seats to the first in line, in order; each is told."""
+def book_session(conn: Conn, session_id: int, user_id: int, now: datetime) -> list[Outcome]:
+    """``book_series`` for a participant asking for it: refused if the session does not
+    exist (``NoSuchSession``) or was cancelled (``SessionCancelled``)."""
+    status = conn.value("SELECT status FROM sessions WHERE id = :id", id=session_id)
+    if status is None:
+        raise NoSuchSession(session_id)
+    if status != "active":
+        raise SessionCancelled(session_id)
+    return book_series(conn, session_id, user_id, now)
+
+
+def promote(conn: Conn, occurrence_id: int, now: datetime) -> list[Booking]:
+    """Give free seats to the first in line, in order; each is told. The caller holds
+    the occurrence's lock (or has just changed its seats, which locks it)."""
     promoted: list[Booking] = []
     while True:
-        row = conn.execute(
+        booking_id = conn.value(
             "SELECT b.id FROM bookings b JOIN occurrences o ON o.id = b.occurrence_id"
-            " WHERE b.occurrence_id = ? AND b.status = 'waitlisted' AND o.status = 'scheduled'"
-            " AND o.seats_booked < o.capacity ORDER BY b.waitlisted_at, b.id LIMIT 1",
-            (occurrence_id,),
-        ).fetchone()
-        if row is None:
-            return promoted
-        conn.execute(
-            "UPDATE bookings SET status = 'booked', waitlisted_at = NULL, updated_at = ?"
-            " WHERE id = ?",
-            (to_db(now), row[0]),
+            " WHERE b.occurrence_id = :occurrence AND b.status = 'waitlisted'"
+            " AND o.status = 'scheduled' AND o.seats_booked < o.capacity"
+            " ORDER BY b.waitlisted_at, b.id LIMIT 1",
+            occurrence=occurrence_id,
         )
-        made = load(conn, row[0])
+        if booking_id is None:
+            return promoted
+        conn.run(
+            "UPDATE bookings SET status = 'booked', waitlisted_at = NULL, updated_at = :now"
+            " WHERE id = :id",
+            now=to_db(now),
+            id=booking_id,
+        )
+        made = load(conn, booking_id)
         assert made is not None
-        _tell(conn, "booking.promoted", made)
+        tell(conn, "booking.promoted", made)
         outbox.enqueue(
             conn,
             outbox.WAITLIST_PROMOTED,
@@ -332,59 +321,3 @@ def promote(conn: sqlite3.Connection, occurrence_id: int, now: datetime) -> list
             payload={"booking_id": made.id},
         )
         promoted.append(made)
-
-
-def cancel(conn: sqlite3.Connection, booking_id: int, now: datetime, reason: str) -> Outcome:
-    """Cancel one booking or waitlist place; a freed seat goes to the first in line."""
-    current = load(conn, booking_id)
-    if current is None:
-        raise LookupError(booking_id)
-    if current.status == CANCELLED:
-        return _unchanged(conn, current)
-    conn.execute(
-        "UPDATE bookings SET status = 'cancelled', cancel_reason = ?, waitlisted_at = NULL,"
-        " updated_at = ? WHERE id = ?",
-        (reason, to_db(now), booking_id),
-    )
-    if current.status == BOOKED:
-        promote(conn, current.occurrence_id, now)
-    done = load(conn, booking_id)
-    assert done is not None
-    _tell(conn, "booking.cancelled", done)
-    outbox.enqueue(
-        conn,
-        outbox.BOOKING_CANCELLED,
-        now=now,
-        user_id=done.user_id,
-        occurrence_id=done.occurrence_id,
-        payload={"booking_id": done.id, "reason": reason},
-    )
-    announce_seats(conn, current.occurrence_id)
-    return Outcome(done, True, _occurrence(conn, current.occurrence_id))
-
-
-def release_all(conn: sqlite3.Connection, occurrence_id: int, now: datetime, reason: str) -> int:
-    """Cancel every booking and waitlist place of an occurrence, telling each person."""
-    rows = conn.execute(
-        "SELECT id FROM bookings WHERE occurrence_id = ? AND status <> 'cancelled'",
-        (occurrence_id,),
-    ).fetchall()
-    for row in rows:
-        conn.execute(
-            "UPDATE bookings SET status = 'cancelled', cancel_reason = ?, waitlisted_at = NULL,"
-            " updated_at = ? WHERE id = ?",
-            (reason, to_db(now), row[0]),
-        )
-        released = load(conn, row[0])
-        assert released is not None
-        _tell(conn, "booking.cancelled", released)
-        outbox.enqueue(
-            conn,
-            outbox.OCCURRENCE_CANCELLED,
-            now=now,
-            user_id=released.user_id,
-            occurrence_id=occurrence_id,
-            payload={"booking_id": released.id, "reason": reason},
-            series_wide=reason == SESSION_CANCELLED,
-        )
-    return len(rows)

@@ -188,7 +188,9 @@ async def messages_after(
 
 def _count(conn: Conn, room_name: str) -> int:
     return int(
-        conn.value("SELECT COUNT(*) AS n FROM chat_messages WHERE room_name = :room", room=room_name)
+        conn.value(
+            "SELECT COUNT(*) AS n FROM chat_messages WHERE room_name = :room", room=room_name
+        )
     )
 
 
@@ -197,9 +199,7 @@ async def message_count(source: Source, room_name: str) -> int:
     return await run(source, _count, room_name)
 
 
-def containing(
-    conn: Conn, room_name: str, text: str, before_id: int, limit: int = 20
-) -> list[str]:
+def containing(conn: Conn, room_name: str, text: str, before_id: int, limit: int = 20) -> list[str]:
     """Bodies of the room's latest messages before ``before_id`` that contain ``text`` (case
     ignored), newest first; commands (``/...``) are not chat and are left out."""
     pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"

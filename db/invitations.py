@@ -1,21 +1,30 @@
 """Invitations: a facilitator invites a member (an account) or a guest (an email) to an
 occurrence or a whole series; the invitee accepts or declines; the facilitator revokes.
 
-The writing functions are synchronous units of work for ``Database.write`` (or ``rows.run``
-inside a caller's transaction), so the invitation, its held seats, its events and its mail
-in the outbox commit together. Refusals reuse ``db.bookings``'s exceptions.
+The writing functions are synchronous units of work for ``Database.write`` (or called
+directly inside a caller's unit of work), so the invitation, its held seats, its events and
+its mail in the outbox commit together. Refusals reuse ``db.bookings``'s exceptions. A whole
+request (whom, rules, rate limit) is ``db.invitation_requests.invite_many``; the mails to
+everyone holding an occurrence that moved or was cancelled are ``db.invitation_notices``.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from db import bookings, outbox, seat_holds
+from db.conn import Conn, Row
 from db.events import record_event
-from db.rows import Source, fetchall, fetchone, run
+from db.invitation_notices import release_occurrence, tell_moved, tell_series_moved
+from db.rows import Source, run
 from db.times import from_db, to_db
+
+__all__ = [  # the notices are part of what this module offers (db.sessions calls them)
+    "release_occurrence",
+    "tell_moved",
+    "tell_series_moved",
+]
 
 MEMBER, GUEST = "member", "guest"
 PENDING, ACCEPTED, DECLINED, REVOKED = "pending", "accepted", "declined", "revoked"
@@ -61,56 +70,69 @@ class NotOpen(Exception):
 _SELECT = (
     "SELECT i.id, i.session_id, i.occurrence_id, i.invited_by, i.email, i.user_id, i.kind,"
     " i.status, i.guest_name, i.hold_minutes, i.created_at, i.updated_at,"
-    " COALESCE(u.display_name, i.guest_name)"
+    " COALESCE(u.display_name, i.guest_name) AS display_name"
     " FROM invitations i LEFT JOIN users u ON u.id = i.user_id"
 )
 
 
-def _invitation(row: sqlite3.Row) -> Invitation:
+def _invitation(row: Row) -> Invitation:
     return Invitation(
-        *row[:10],
-        from_db(row[10]),
-        from_db(row[11]),
-        row[12],  # type: ignore[arg-type]
+        id=row["id"],
+        session_id=row["session_id"],
+        occurrence_id=row["occurrence_id"],
+        invited_by=row["invited_by"],
+        email=row["email"],
+        user_id=row["user_id"],
+        kind=row["kind"],
+        status=row["status"],
+        guest_name=row["guest_name"],
+        hold_minutes=row["hold_minutes"],
+        created_at=from_db(row["created_at"]),
+        updated_at=from_db(row["updated_at"]),
+        display_name=row["display_name"],
     )
 
 
-def load(conn: sqlite3.Connection, invitation_id: int) -> Invitation | None:
-    row = conn.execute(f"{_SELECT} WHERE i.id = ?", (invitation_id,)).fetchone()
+def load(conn: Conn, invitation_id: int) -> Invitation | None:
+    row = conn.one(f"{_SELECT} WHERE i.id = :id", id=invitation_id)
     return None if row is None else _invitation(row)
 
 
-def _targets(conn: sqlite3.Connection, new: NewInvitation, now: datetime) -> list[int]:
-    """The occurrences the invitation is for; refuses a cancelled or ended one."""
+def _targets(conn: Conn, new: NewInvitation, now: datetime) -> list[int]:
+    """The occurrences the invitation is for; refuses a cancelled or ended one. Where seats
+    are to be held, their rows are locked (PostgreSQL) before seats are counted."""
+    lock = conn.for_update if new.hold is not None else ""
     if new.occurrence_id is not None:
-        row = conn.execute(
-            "SELECT status, ends_at FROM occurrences WHERE id = ?", (new.occurrence_id,)
-        ).fetchone()
+        row = conn.one(
+            f"SELECT status, ends_at FROM occurrences WHERE id = :id{lock}", id=new.occurrence_id
+        )
         if row is None:
             raise bookings.NoSuchOccurrence(new.occurrence_id)
-        if row[0] != "scheduled":
+        if row["status"] != "scheduled":
             raise bookings.OccurrenceCancelled(new.occurrence_id)
-        if from_db(row[1]) <= now:
+        if from_db(row["ends_at"]) <= now:
             raise bookings.OccurrenceEnded(new.occurrence_id)
         return [new.occurrence_id]
-    rows = conn.execute(
-        "SELECT o.id FROM occurrences o JOIN sessions s ON s.id = o.session_id"
-        " WHERE o.session_id = ? AND s.status = 'active' AND o.status = 'scheduled'"
-        " AND o.ends_at > ? ORDER BY o.starts_at",
-        (new.session_id, to_db(now)),
-    ).fetchall()
+    rows = conn.all(
+        "SELECT o.id FROM occurrences o WHERE o.session_id = :session"
+        " AND o.status = 'scheduled' AND o.ends_at > :now"
+        " AND EXISTS (SELECT 1 FROM sessions s WHERE s.id = o.session_id AND s.status = 'active')"
+        f" ORDER BY o.starts_at{lock}",
+        session=new.session_id,
+        now=to_db(now),
+    )
     if not rows:
         raise bookings.NothingToBook(new.session_id)
-    return [row[0] for row in rows]
+    return [row["id"] for row in rows]
 
 
-def _announce(conn: sqlite3.Connection, occurrence_ids: list[int], now: datetime) -> None:
+def _announce(conn: Conn, occurrence_ids: list[int], now: datetime) -> None:
     for occurrence_id in occurrence_ids:
         bookings.promote(conn, occurrence_id, now)
         bookings.announce_seats(conn, occurrence_id)
 
 
-def _tell(conn: sqlite3.Connection, found: Invitation, kind: str) -> None:
+def _tell(conn: Conn, found: Invitation, kind: str) -> None:
     if found.user_id is not None:
         payload = {
             "invitation_id": found.id,
@@ -121,47 +143,55 @@ def _tell(conn: sqlite3.Connection, found: Invitation, kind: str) -> None:
         record_event(conn, f"user:{found.user_id}", kind, payload)
 
 
-def invite(conn: sqlite3.Connection, new: NewInvitation, now: datetime) -> tuple[Invitation, bool]:
+def invite(conn: Conn, new: NewInvitation, now: datetime) -> tuple[Invitation, bool]:
     """Invite, or find the same invitation again (unchanged, False). A declined or revoked
-    one is opened again, with a new link for a guest."""
+    one is opened again, with a new link for a guest. The caller keeps two invitations of
+    one session from being written at once (``invite_many`` locks its facilitator), so the
+    look for an existing one and the insert need no more."""
     targets = _targets(conn, new, now)
     stamp = to_db(now)
     minutes = None if new.hold is None else int(new.hold.total_seconds() // 60)
-    found = conn.execute(
-        "SELECT id, status FROM invitations WHERE session_id = ? AND IFNULL(occurrence_id, 0) = ?"
-        " AND email = ?",
-        (new.session_id, new.occurrence_id or 0, new.email),
-    ).fetchone()
-    if found is not None and found[1] in (PENDING, ACCEPTED):
-        existing = load(conn, found[0])
+    found = conn.one(
+        "SELECT id, status FROM invitations WHERE session_id = :session"
+        " AND COALESCE(occurrence_id, 0) = :occurrence AND email = :email",
+        session=new.session_id,
+        occurrence=new.occurrence_id or 0,
+        email=new.email,
+    )
+    if found is not None and found["status"] in (PENDING, ACCEPTED):
+        existing = load(conn, found["id"])
         assert existing is not None
         return existing, False
     if found is not None:
-        invitation_id = int(found[0])
-        conn.execute(
-            "UPDATE invitations SET status = 'pending', token_hash = ?, guest_name = NULL,"
-            " hold_minutes = ?, invited_by = ?, updated_at = ? WHERE id = ?",
-            (new.token_hash, minutes, new.invited_by, stamp, invitation_id),
+        invitation_id = int(found["id"])
+        conn.run(
+            "UPDATE invitations SET status = 'pending', token_hash = :token_hash,"
+            " guest_name = NULL, hold_minutes = :minutes, invited_by = :by, updated_at = :now"
+            " WHERE id = :id",
+            token_hash=new.token_hash,
+            minutes=minutes,
+            by=new.invited_by,
+            now=stamp,
+            id=invitation_id,
         )
     else:
-        cursor = conn.execute(
-            "INSERT INTO invitations (session_id, occurrence_id, invited_by, email, user_id,"
-            " kind, token_hash, hold_minutes, created_at, updated_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                new.session_id,
-                new.occurrence_id,
-                new.invited_by,
-                new.email,
-                new.user_id,
-                MEMBER if new.user_id is not None else GUEST,
-                new.token_hash,
-                minutes,
-                stamp,
-                stamp,
-            ),
+        invitation_id = int(
+            conn.value(
+                "INSERT INTO invitations (session_id, occurrence_id, invited_by, email, user_id,"
+                " kind, token_hash, hold_minutes, created_at, updated_at)"
+                " VALUES (:session, :occurrence, :by, :email, :user_id, :kind, :token_hash,"
+                " :minutes, :now, :now) RETURNING id",
+                session=new.session_id,
+                occurrence=new.occurrence_id,
+                by=new.invited_by,
+                email=new.email,
+                user_id=new.user_id,
+                kind=MEMBER if new.user_id is not None else GUEST,
+                token_hash=new.token_hash,
+                minutes=minutes,
+                now=stamp,
+            )
         )
-        invitation_id = int(cursor.lastrowid or 0)
     if new.hold is not None:
         held = [o for o in targets if seat_holds.hold(conn, invitation_id, o, now + new.hold)]
         for occurrence_id in held:
@@ -183,7 +213,7 @@ def invite(conn: sqlite3.Connection, new: NewInvitation, now: datetime) -> tuple
 
 
 def accept_member(
-    conn: sqlite3.Connection, invitation_id: int, now: datetime
+    conn: Conn, invitation_id: int, now: datetime
 ) -> tuple[Invitation, list[bookings.Outcome]]:
     """Book the invitee (the held seat becomes their booking; a full occurrence puts
     them on its waitlist). Accepting again changes nothing."""
@@ -198,9 +228,10 @@ def accept_member(
         made = [bookings.book(conn, found.occurrence_id, found.user_id, now, True)]
     else:
         made = bookings.book_series(conn, found.session_id, found.user_id, now)
-    conn.execute(
-        "UPDATE invitations SET status = 'accepted', updated_at = ? WHERE id = ?",
-        (to_db(now), invitation_id),
+    conn.run(
+        "UPDATE invitations SET status = 'accepted', updated_at = :now WHERE id = :id",
+        now=to_db(now),
+        id=invitation_id,
     )
     done = load(conn, invitation_id)
     assert done is not None
@@ -208,10 +239,12 @@ def accept_member(
     return done, made
 
 
-def _close(conn: sqlite3.Connection, found: Invitation, status: str, now: datetime) -> Invitation:
-    conn.execute(
-        "UPDATE invitations SET status = ?, updated_at = ? WHERE id = ?",
-        (status, to_db(now), found.id),
+def _close(conn: Conn, found: Invitation, status: str, now: datetime) -> Invitation:
+    conn.run(
+        "UPDATE invitations SET status = :status, updated_at = :now WHERE id = :id",
+        status=status,
+        now=to_db(now),
+        id=found.id,
     )
     _announce(conn, seat_holds.release(conn, found.id), now)
     done = load(conn, found.id)
@@ -230,7 +263,7 @@ def _close(conn: sqlite3.Connection, found: Invitation, status: str, now: dateti
     return done
 
 
-def decline(conn: sqlite3.Connection, invitation_id: int, now: datetime) -> Invitation:
+def decline(conn: Conn, invitation_id: int, now: datetime) -> Invitation:
     found = load(conn, invitation_id)
     assert found is not None
     if found.status == DECLINED:
@@ -240,7 +273,7 @@ def decline(conn: sqlite3.Connection, invitation_id: int, now: datetime) -> Invi
     return _close(conn, found, DECLINED, now)
 
 
-def revoke(conn: sqlite3.Connection, invitation_id: int, now: datetime) -> Invitation:
+def revoke(conn: Conn, invitation_id: int, now: datetime) -> Invitation:
     """Withdraw an invitation: its held seats and a guest's seat are given back and the
     guest's link stops working. A member who accepted keeps their booking."""
     found = load(conn, invitation_id)
@@ -252,111 +285,7 @@ def revoke(conn: sqlite3.Connection, invitation_id: int, now: datetime) -> Invit
     return _close(conn, found, REVOKED, now)
 
 
-def _invited_only(conn: sqlite3.Connection, occurrence_id: int) -> list[sqlite3.Row]:
-    """(invitation id, email, user id) of guests with a seat and people still invited to
-    the occurrence, who have no booking there: the mail about their invitation gave them
-    its calendar entry."""
-    return conn.execute(
-        "SELECT i.id, i.email, i.user_id FROM invitations i WHERE i.occurrence_id = ?"
-        " AND (i.status = 'pending' OR (i.kind = 'guest' AND i.status = 'accepted'))"
-        " AND NOT EXISTS (SELECT 1 FROM bookings b WHERE b.occurrence_id = i.occurrence_id"
-        "  AND b.user_id = i.user_id)",
-        (occurrence_id,),
-    ).fetchall()
-
-
-def release_occurrence(
-    conn: sqlite3.Connection, occurrence_id: int, now: datetime, reason: str
-) -> None:
-    """An occurrence was cancelled: seats held by invitations go, and guests with a seat
-    and people still invited (without a booking there) are told by mail."""
-    seat_holds.release_occurrence(conn, occurrence_id)
-    for invitation_id, email, user_id in _invited_only(conn, occurrence_id):
-        outbox.enqueue(
-            conn,
-            outbox.OCCURRENCE_CANCELLED,
-            now=now,
-            recipient=email,
-            user_id=user_id,
-            occurrence_id=occurrence_id,
-            payload={"invitation_id": invitation_id, "reason": reason},
-            series_wide=reason == bookings.SESSION_CANCELLED,
-        )
-
-
-def _holding(conn: sqlite3.Connection, occurrence_id: int) -> list[sqlite3.Row]:
-    """(invitation id, email, user id) of everyone whose calendar holds the occurrence:
-    booked people, guests with a seat, people still invited."""
-    booked = conn.execute(
-        "SELECT NULL, NULL, user_id FROM bookings WHERE occurrence_id = ? AND status = 'booked'",
-        (occurrence_id,),
-    ).fetchall()
-    return [*booked, *_invited_only(conn, occurrence_id)]
-
-
-def _tell_moved_one(
-    conn: sqlite3.Connection, occurrence_id: int, row: sqlite3.Row, now: datetime
-) -> None:
-    invitation_id, email, user_id = row
-    outbox.enqueue(
-        conn,
-        outbox.OCCURRENCE_MOVED,
-        now=now,
-        recipient=email,
-        user_id=user_id,
-        occurrence_id=occurrence_id,
-        payload={} if invitation_id is None else {"invitation_id": invitation_id},
-    )
-
-
-def tell_moved(conn: sqlite3.Connection, occurrence_id: int, now: datetime) -> int:
-    """An occurrence has a new time: everyone whose calendar holds it gets a mail with the
-    updated entry (booked people, guests with a seat, people still invited); how many."""
-    rows = _holding(conn, occurrence_id)
-    for row in rows:
-        _tell_moved_one(conn, occurrence_id, row, now)
-    return len(rows)
-
-
-def tell_series_moved(
-    conn: sqlite3.Connection, session_id: int, moved: list[int], now: datetime
-) -> None:
-    """Several meetings of a series have new times (the series was rescheduled). Someone
-    whose calendar holds the whole series gets one mail updating each moved instance, not
-    one mail per meeting; everyone else one mail per meeting of theirs that moved."""
-    told: set[str] = set()
-
-    def tell_holder(address: str, user_id: int | None) -> None:
-        if address not in told:
-            told.add(address)
-            outbox.enqueue(
-                conn,
-                outbox.OCCURRENCE_MOVED,
-                now=now,
-                recipient=address,
-                user_id=user_id,
-                session_id=session_id,
-                payload={"moved": moved},
-            )
-
-    for occurrence_id in moved:
-        for row in _holding(conn, occurrence_id):
-            address = outbox.address_of(conn, row[1], row[2])
-            if outbox.holds_series(conn, address, session_id):
-                tell_holder(address, row[2])
-            else:
-                _tell_moved_one(conn, occurrence_id, row, now)
-    # people still invited to the whole series: their invitation gave them the series
-    for email, user_id in conn.execute(
-        "SELECT email, user_id FROM invitations WHERE session_id = ? AND occurrence_id IS NULL"
-        " AND status = 'pending'",
-        (session_id,),
-    ).fetchall():
-        if outbox.holds_series(conn, email, session_id):
-            tell_holder(email, user_id)
-
-
-def lapse_holds(conn: sqlite3.Connection, now: datetime) -> int:
+def lapse_holds(conn: Conn, now: datetime) -> int:
     """Give every lapsed hold's seat back (to the waitlist first); how many occurrences."""
     freed = seat_holds.lapse(conn, now)
     _announce(conn, freed, now)
@@ -367,31 +296,37 @@ async def invitation(source: Source, invitation_id: int) -> Invitation | None:
     return await run(source, load, invitation_id)
 
 
-async def by_token_hash(source: Source, token_hash: str) -> Invitation | None:
-    row = await fetchone(source, f"{_SELECT} WHERE i.token_hash = ?", (token_hash,))
+def _by_token_hash(conn: Conn, token_hash: str) -> Invitation | None:
+    row = conn.one(f"{_SELECT} WHERE i.token_hash = :hash", hash=token_hash)
     return None if row is None else _invitation(row)
 
 
+async def by_token_hash(source: Source, token_hash: str) -> Invitation | None:
+    return await run(source, _by_token_hash, token_hash)
+
+
+def _where(conn: Conn, where: str, value: int) -> list[Invitation]:
+    return [_invitation(row) for row in conn.all(f"{_SELECT} WHERE {where}", value=value)]
+
+
 async def of_user(source: Source, user_id: int) -> list[Invitation]:
-    rows = await fetchall(source, f"{_SELECT} WHERE i.user_id = ? ORDER BY i.id DESC", (user_id,))
-    return [_invitation(row) for row in rows]
+    return await run(source, _where, "i.user_id = :value ORDER BY i.id DESC", user_id)
 
 
 async def of_session(source: Source, session_id: int) -> list[Invitation]:
-    rows = await fetchall(source, f"{_SELECT} WHERE i.session_id = ? ORDER BY i.id", (session_id,))
-    return [_invitation(row) for row in rows]
+    return await run(source, _where, "i.session_id = :value ORDER BY i.id", session_id)
 
 
-async def sent_since(source: Source, invited_by: int, since: datetime) -> list[datetime]:
+def sent_since(conn: Conn, invited_by: int, since: datetime) -> list[datetime]:
     """When this facilitator's invitations since ``since`` were sent (or sent again), oldest
     first: what the rate limit counts."""
-    rows = await fetchall(
-        source,
-        "SELECT updated_at FROM invitations WHERE invited_by = ? AND updated_at >= ?"
+    rows = conn.all(
+        "SELECT updated_at FROM invitations WHERE invited_by = :by AND updated_at >= :since"
         " ORDER BY updated_at",
-        (invited_by, to_db(since)),
+        by=invited_by,
+        since=to_db(since),
     )
-    return [from_db(row[0]) for row in rows]
+    return [from_db(row["updated_at"]) for row in rows]
 
 
 async def seats(source: Source, invitation_id: int) -> list[tuple[int, str, str | None]]:
@@ -406,17 +341,28 @@ class PastParticipant:
     meetings: int
 
 
+def load_past_participants(
+    conn: Conn, facilitator_id: int, now: datetime, limit: int = 200
+) -> list[PastParticipant]:
+    """People booked on this facilitator's meetings that have ended, most recent first."""
+    rows = conn.all(
+        "SELECT u.id, u.display_name, MAX(o.starts_at) AS last_met,"
+        " COUNT(DISTINCT o.id) AS meetings"
+        " FROM bookings b JOIN occurrences o ON o.id = b.occurrence_id"
+        " JOIN sessions s ON s.id = o.session_id JOIN users u ON u.id = b.user_id"
+        " WHERE s.facilitator_id = :facilitator AND b.status = 'booked' AND o.ends_at <= :now"
+        " GROUP BY u.id, u.display_name ORDER BY last_met DESC, u.id LIMIT :limit",
+        facilitator=facilitator_id,
+        now=to_db(now),
+        limit=limit,
+    )
+    return [
+        PastParticipant(r["id"], r["display_name"], from_db(r["last_met"]), int(r["meetings"]))
+        for r in rows
+    ]
+
+
 async def past_participants(
     source: Source, facilitator_id: int, now: datetime, limit: int = 200
 ) -> list[PastParticipant]:
-    """People booked on this facilitator's meetings that have ended, most recent first."""
-    rows = await fetchall(
-        source,
-        "SELECT u.id, u.display_name, MAX(o.starts_at), COUNT(DISTINCT o.id)"
-        " FROM bookings b JOIN occurrences o ON o.id = b.occurrence_id"
-        " JOIN sessions s ON s.id = o.session_id JOIN users u ON u.id = b.user_id"
-        " WHERE s.facilitator_id = ? AND b.status = 'booked' AND o.ends_at <= ?"
-        " GROUP BY u.id ORDER BY MAX(o.starts_at) DESC, u.id LIMIT ?",
-        (facilitator_id, to_db(now), limit),
-    )
-    return [PastParticipant(r[0], r[1], from_db(r[2]), r[3]) for r in rows]
+    return await run(source, load_past_participants, facilitator_id, now, limit)

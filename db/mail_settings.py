@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import aiosqlite
-
+from db.conn import Conn
 from db.rows import Source, fetchone
 
 
 async def reminders_on(source: Source, user_id: int) -> bool:
-    row = await fetchone(source, "SELECT reminder_emails FROM users WHERE id = ?", (user_id,))
-    return bool(row and row[0])
+    row = await fetchone(
+        source, "SELECT reminder_emails FROM users WHERE id = :id", {"id": user_id}
+    )
+    return bool(row and row["reminder_emails"])
 
 
-async def set_reminders(conn: aiosqlite.Connection, user_id: int, on: bool) -> None:
-    await conn.execute("UPDATE users SET reminder_emails = ? WHERE id = ?", (int(on), user_id))
+def set_reminders(conn: Conn, user_id: int, on: bool) -> None:
+    conn.run("UPDATE users SET reminder_emails = :on WHERE id = :id", on=int(on), id=user_id)

@@ -11,17 +11,17 @@ is newer than the one before. The sending side (claim, mark) is in ``db.outbox_c
 
 from __future__ import annotations
 
-import json
-import sqlite3
-from collections.abc import Sequence
+import zlib
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import orjson
 
+from db.conn import Conn, Row
 from db.rows import Source, fetchall, fetchone
 from db.times import maybe_from_db, to_db
+from db.url import POSTGRESQL
 
 # The kinds of mail, and the calendar method each carries.
 INVITATION = "invitation"
@@ -48,6 +48,8 @@ PENDING, SENT, FAILED = "pending", "sent", "failed"
 
 
 SERIES_UID_PREFIX = "session-"
+# PostgreSQL: the advisory lock space of calendar entries (SEQUENCE is counted under it)
+_ENTRY_LOCK = 0x6F7574 << 32  # "out"
 
 
 def series_uid(session_id: int) -> str:
@@ -86,35 +88,35 @@ COLUMNS = (
 )
 
 
-def mail_from_row(row: sqlite3.Row | tuple[Any, ...]) -> Mail:
+def mail_from_row(row: Row) -> Mail:
     return Mail(
-        id=row[0],
-        kind=row[1],
-        recipient=row[2],
-        user_id=row[3],
-        payload=json.loads(row[4]),
-        ical_uid=row[5],
-        ical_recurrence=maybe_from_db(row[6]),
-        ical_sequence=row[7],
-        ical_method=row[8],
-        status=row[9],
-        attempts=row[10],
-        next_attempt_at=maybe_from_db(row[11]),  # type: ignore[arg-type]
-        message=row[12],
-        message_id=row[13],
-        last_error=row[14],
-        created_at=maybe_from_db(row[15]),  # type: ignore[arg-type]
-        sent_at=maybe_from_db(row[16]),
+        id=row["id"],
+        kind=row["kind"],
+        recipient=row["recipient"],
+        user_id=row["user_id"],
+        payload=orjson.loads(row["payload"]),
+        ical_uid=row["ical_uid"],
+        ical_recurrence=maybe_from_db(row["ical_recurrence"]),
+        ical_sequence=row["ical_sequence"],
+        ical_method=row["ical_method"],
+        status=row["status"],
+        attempts=row["attempts"],
+        next_attempt_at=maybe_from_db(row["next_attempt_at"]),  # type: ignore[arg-type]
+        message=row["message"],
+        message_id=row["message_id"],
+        last_error=row["last_error"],
+        created_at=maybe_from_db(row["created_at"]),  # type: ignore[arg-type]
+        sent_at=maybe_from_db(row["sent_at"]),
     )
 
 
-def address_of(conn: sqlite3.Connection, recipient: str | None, user_id: int | None) -> str:
+def address_of(conn: Conn, recipient: str | None, user_id: int | None) -> str:
     """``recipient``, or the address of the account ``user_id``."""
     if recipient is not None:
         return recipient
-    found = conn.execute("SELECT email FROM users WHERE id = ?", (user_id,)).fetchone()
+    found = conn.value("SELECT email FROM users WHERE id = :id", id=user_id)
     assert found is not None, f"no user {user_id}"
-    return str(found[0])
+    return str(found)
 
 
 def _series_method(recipient: str, uid: str) -> str:
@@ -127,37 +129,50 @@ def _series_method(recipient: str, uid: str) -> str:
     )
 
 
-def holds_series(conn: sqlite3.Connection, recipient: str, session_id: int) -> bool:
+def holds_series(conn: Conn, recipient: str, session_id: int) -> bool:
     """Whether the recipient's calendar holds the whole series."""
-    row = conn.execute(_series_method("?", "?"), (recipient, series_uid(session_id))).fetchone()
-    return row is not None and row[0] == "REQUEST"
-
-
-def _used(conn: sqlite3.Connection, dedupe_key: str) -> bool:
-    return (
-        conn.execute("SELECT 1 FROM outbox WHERE dedupe_key = ?", (dedupe_key,)).fetchone()
-        is not None
+    method = conn.value(
+        _series_method(":recipient", ":uid"), recipient=recipient, uid=series_uid(session_id)
     )
+    return method == "REQUEST"
+
+
+def _used(conn: Conn, dedupe_key: str) -> bool:
+    found = conn.one("SELECT 1 AS used FROM outbox WHERE dedupe_key = :key", key=dedupe_key)
+    return found is not None
 
 
 def addressee_columns(email: str) -> str:
     """SQL columns, over occurrences ``o``, for a mail about that occurrence to ``email``
-    (an SQL expression): the address, the series, the occurrence's original and current
-    start, and the method of the last mail about the series as a whole (see
-    ``holds_series``). ``enqueue`` takes them as ``addressee``."""
+    (an SQL expression), each named ``mail_*``: the address, the series, the occurrence's
+    original and current start, and the method of the last mail about the series as a whole
+    (see ``holds_series``). A caller that selects them passes its row to ``enqueue`` as
+    ``addressee``; ``enqueue`` reads them by name."""
     series = _series_method(email, f"'{SERIES_UID_PREFIX}' || o.session_id")
-    return f"{email}, o.session_id, o.original_starts_at, o.starts_at, ({series})"
+    return (
+        f"{email} AS mail_to, o.session_id AS mail_session_id,"
+        " o.original_starts_at AS mail_original_start, o.starts_at AS mail_start,"
+        f" ({series}) AS mail_series_method"
+    )
 
 
-ADDRESSEE_WIDTH = 5
 _ADDRESSEE = (
-    f"SELECT {addressee_columns('COALESCE(?1, u.email)')}"
-    " FROM occurrences o LEFT JOIN users u ON u.id = ?2 WHERE o.id = ?3"
+    f"SELECT {addressee_columns('COALESCE(:recipient, u.email)')}"
+    " FROM occurrences o LEFT JOIN users u ON u.id = :user_id WHERE o.id = :occurrence_id"
 )
 
 
+def _lock_entry(conn: Conn, recipient: str, uid: str) -> None:
+    """PostgreSQL: mails to one person about one calendar entry are counted (SEQUENCE) one
+    transaction at a time, so two written at once never get the same number. SQLite's
+    single writer does this already."""
+    if conn.dialect == POSTGRESQL:
+        key = _ENTRY_LOCK | zlib.crc32(f"{recipient}\n{uid}".encode())
+        conn.execute("SELECT pg_advisory_xact_lock(:key)", key=key)
+
+
 def enqueue(
-    conn: sqlite3.Connection,
+    conn: Conn,
     kind: str,
     *,
     now: datetime,
@@ -168,29 +183,33 @@ def enqueue(
     payload: dict[str, Any] | None = None,
     series_wide: bool = False,
     dedupe_key: str | None = None,
-    addressee: Sequence[Any] | None = None,
+    addressee: Row | None = None,
 ) -> int | None:
     """Add a mail to the outbox inside the caller's transaction; returns its id (None if
     ``dedupe_key`` was already used). About one occurrence, or (no ``occurrence_id``) the
     whole series of ``session_id``; ``series_wide`` turns a cancellation of one occurrence
     into one of the whole series for those who hold the series, once. A caller that read
-    ``addressee_columns`` for this mail in its own query passes them as ``addressee``."""
+    ``addressee_columns`` for this mail in its own query passes that row as ``addressee``."""
     recurrence: str | None = None
     if occurrence_id is not None:
-        row = addressee or conn.execute(_ADDRESSEE, (recipient, user_id, occurrence_id)).fetchone()
+        row = addressee
+        if row is None:
+            row = conn.one(
+                _ADDRESSEE, recipient=recipient, user_id=user_id, occurrence_id=occurrence_id
+            )
         assert row is not None, f"no occurrence {occurrence_id}"
-        recipient = row[0]
+        recipient = row["mail_to"]
         assert recipient is not None, f"no user {user_id}"
-        session_id = int(row[1])
+        session_id = int(row["mail_session_id"])
         whole = f"{kind}:{series_uid(session_id)}:{recipient}"
         if series_wide and _used(conn, whole):
             return None  # the whole series was cancelled for them in this same change
-        if row[4] == "REQUEST":
+        if row["mail_series_method"] == "REQUEST":
             uid = series_uid(session_id)
             if series_wide:
                 dedupe_key = dedupe_key or whole
             else:
-                recurrence = row[2] or row[3]
+                recurrence = row["mail_original_start"] or row["mail_start"]
         else:
             uid = occurrence_uid(occurrence_id)
     else:
@@ -199,47 +218,46 @@ def enqueue(
         uid = series_uid(session_id)
     body = {"occurrence_id": occurrence_id, "session_id": session_id, **(payload or {})}
     stamp = to_db(now)
+    _lock_entry(conn, recipient, uid)
     # SEQUENCE: how many mails this recipient already got about this calendar entry
-    cursor = conn.execute(
+    made = conn.value(
         "INSERT INTO outbox (kind, recipient, user_id, payload, ical_uid, ical_recurrence,"
         " ical_sequence, ical_method, dedupe_key, next_attempt_at, created_at)"
-        " VALUES (?, ?, ?, ?, ?, ?,"
-        " (SELECT COUNT(*) FROM outbox WHERE recipient = ?2 AND ical_uid = ?5),"
-        " ?, ?, ?, ?) ON CONFLICT (dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING",
-        (
-            kind,
-            recipient,
-            user_id,
-            orjson.dumps(body).decode(),
-            uid,
-            recurrence,
-            "CANCEL" if kind in CANCELS else "REQUEST",
-            dedupe_key,
-            stamp,
-            stamp,
-        ),
+        " VALUES (:kind, :recipient, :user_id, :payload, :uid, :recurrence,"
+        " (SELECT COUNT(*) FROM outbox WHERE recipient = :recipient AND ical_uid = :uid),"
+        " :method, :dedupe_key, :now, :now)"
+        " ON CONFLICT (dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING RETURNING id",
+        kind=kind,
+        recipient=recipient,
+        user_id=user_id,
+        payload=orjson.dumps(body).decode(),
+        uid=uid,
+        recurrence=recurrence,
+        method="CANCEL" if kind in CANCELS else "REQUEST",
+        dedupe_key=dedupe_key,
+        now=stamp,
     )
-    return int(cursor.lastrowid) if cursor.rowcount > 0 and cursor.lastrowid else None
+    return None if made is None else int(made)
 
 
 async def mails(
     source: Source, *, status: str | None = None, after_id: int = 0, limit: int = 100
 ) -> list[Mail]:
     """Mails oldest first, optionally only those with ``status``."""
-    sql = f"SELECT {COLUMNS} FROM outbox WHERE id > ?"
-    params: list[object] = [after_id]
+    sql = f"SELECT {COLUMNS} FROM outbox WHERE id > :after"
+    params: dict[str, object] = {"after": after_id, "limit": limit}
     if status is not None:
-        sql += " AND status = ?"
-        params.append(status)
-    rows = await fetchall(source, sql + " ORDER BY id LIMIT ?", [*params, limit])
+        sql += " AND status = :status"
+        params["status"] = status
+    rows = await fetchall(source, sql + " ORDER BY id LIMIT :limit", params)
     return [mail_from_row(row) for row in rows]
 
 
 async def mail(source: Source, mail_id: int) -> Mail | None:
-    row = await fetchone(source, f"SELECT {COLUMNS} FROM outbox WHERE id = ?", (mail_id,))
+    row = await fetchone(source, f"SELECT {COLUMNS} FROM outbox WHERE id = :id", {"id": mail_id})
     return None if row is None else mail_from_row(row)
 
 
 async def counts(source: Source) -> dict[str, int]:
-    rows = await fetchall(source, "SELECT status, COUNT(*) FROM outbox GROUP BY status")
-    return {PENDING: 0, SENT: 0, FAILED: 0, **{row[0]: row[1] for row in rows}}
+    rows = await fetchall(source, "SELECT status, COUNT(*) AS n FROM outbox GROUP BY status")
+    return {PENDING: 0, SENT: 0, FAILED: 0, **{row["status"]: int(row["n"]) for row in rows}}

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
-import aiosqlite
-
-from db.database import Database
+from db.conn import Conn
+from db.rows import Source, run
+from db.times import to_db
 
 
 @dataclass(frozen=True)
@@ -27,73 +27,69 @@ class Segment:
     ended_at: datetime
 
 
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
-
-
-async def caption_settings(db: Database, room_name: str) -> CaptionSettings:
+def settings_of(conn: Conn, room_name: str) -> CaptionSettings:
     """Captions are on unless the room's session switched them off."""
-    row = await db.fetchone(
+    row = conn.one(
         "SELECT o.id, s.captions_enabled FROM occurrences o JOIN sessions s ON s.id = o.session_id"
-        " WHERE o.room_name = ?",
-        (room_name,),
+        " WHERE o.room_name = :room",
+        room=room_name,
     )
     if row is None:
         return CaptionSettings(occurrence_id=None, enabled=True)
-    return CaptionSettings(occurrence_id=int(row[0]), enabled=bool(row[1]))
+    return CaptionSettings(occurrence_id=int(row["id"]), enabled=bool(row["captions_enabled"]))
 
 
-async def set_captions_enabled(db: Database, session_id: int, enabled: bool) -> bool:
-    """Returns False when there is no such session."""
-    async with db.transaction() as conn:
-        cursor = await conn.execute(
-            "UPDATE sessions SET captions_enabled = ? WHERE id = ?", (int(enabled), session_id)
-        )
-        return cursor.rowcount == 1
+async def caption_settings(source: Source, room_name: str) -> CaptionSettings:
+    return await run(source, settings_of, room_name)
 
 
-async def insert_segment(
-    conn: aiosqlite.Connection, room_name: str, occurrence_id: int | None, segment: Segment
-) -> None:
-    """Store a final segment inside the caller's transaction (a second copy is ignored)."""
-    await conn.execute(
+def set_captions_enabled(conn: Conn, session_id: int, enabled: bool) -> bool:
+    """Switch a session's captions; False when there is no such session."""
+    changed = conn.run(
+        "UPDATE sessions SET captions_enabled = :enabled WHERE id = :id",
+        enabled=int(enabled),
+        id=session_id,
+    )
+    return changed == 1
+
+
+def insert_segment(conn: Conn, room_name: str, occurrence_id: int | None, segment: Segment) -> None:
+    """Store a final segment (a second copy is ignored)."""
+    conn.run(
         "INSERT INTO transcript_segments (room_name, occurrence_id, segment_id,"
         " speaker_identity, speaker_name, track_sid, text, started_at, ended_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (segment_id) DO NOTHING",
-        (
-            room_name,
-            occurrence_id,
-            segment.segment_id,
-            segment.speaker_identity,
-            segment.speaker_name,
-            segment.track_sid,
-            segment.text,
-            _iso(segment.started_at),
-            _iso(segment.ended_at),
-        ),
+        " VALUES (:room, :occurrence, :segment_id, :identity, :name, :track, :text,"
+        "  :started_at, :ended_at)"
+        " ON CONFLICT (segment_id) DO NOTHING",
+        room=room_name,
+        occurrence=occurrence_id,
+        segment_id=segment.segment_id,
+        identity=segment.speaker_identity,
+        name=segment.speaker_name,
+        track=segment.track_sid,
+        text=segment.text,
+        started_at=to_db(segment.started_at),
+        ended_at=to_db(segment.ended_at),
     )
 
 
-async def add_segment(
-    db: Database, room_name: str, occurrence_id: int | None, segment: Segment
-) -> None:
-    async with db.transaction() as conn:
-        await insert_segment(conn, room_name, occurrence_id, segment)
+_SEGMENT_COLUMNS = (
+    "segment_id, speaker_identity, speaker_name, track_sid, text, started_at, ended_at"
+)
 
 
-async def room_segments(db: Database, room_name: str) -> list[dict[str, object]]:
-    rows = await db.fetchall(
-        "SELECT segment_id, speaker_identity, speaker_name, track_sid, text, started_at, ended_at"
-        " FROM transcript_segments WHERE room_name = ? ORDER BY started_at, id",
-        (room_name,),
+def _segments(conn: Conn, column: str, key: str | int) -> list[dict[str, object]]:
+    rows = conn.all(
+        f"SELECT {_SEGMENT_COLUMNS} FROM transcript_segments WHERE {column} = :key"
+        " ORDER BY started_at, id",
+        key=key,
     )
     return [dict(row) for row in rows]
 
 
-async def occurrence_segments(db: Database, occurrence_id: int) -> list[dict[str, object]]:
-    rows = await db.fetchall(
-        "SELECT segment_id, speaker_identity, speaker_name, track_sid, text, started_at, ended_at"
-        " FROM transcript_segments WHERE occurrence_id = ? ORDER BY started_at, id",
-        (occurrence_id,),
-    )
-    return [dict(row) for row in rows]
+async def room_segments(source: Source, room_name: str) -> list[dict[str, object]]:
+    return await run(source, _segments, "room_name", room_name)
+
+
+async def occurrence_segments(source: Source, occurrence_id: int) -> list[dict[str, object]]:
+    return await run(source, _segments, "occurrence_id", occurrence_id)

@@ -45,24 +45,22 @@ def engine(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture(scope="session")
-def postgres(engine: str) -> Iterator[PostgresServer | None]:
-    """A real PostgreSQL server of this run's own, when the run is on PostgreSQL."""
-    if engine != POSTGRESQL:
-        yield None
-        return
+def postgres() -> Iterator[PostgresServer]:
+    """A real PostgreSQL server of this run's own (started when a test first needs it)."""
     with postgres_server() as server:
         yield server
 
 
 @pytest.fixture(scope="session")
 def new_db_url(
-    postgres: PostgresServer | None, tmp_path_factory: pytest.TempPathFactory
+    engine: str, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Callable[..., str]:
-    """Makes a fresh, migrated database on this run's engine and returns its URL."""
+    """Makes a fresh database on this run's engine (migrated unless told) and returns its URL."""
 
     def make(*, migrated: bool = True) -> str:
-        if postgres is not None:
-            return postgres.new_database(migrated=migrated)
+        if engine == POSTGRESQL:
+            server: PostgresServer = request.getfixturevalue("postgres")
+            return server.new_database(migrated=migrated)
         path = tmp_path_factory.mktemp("db") / "colearn.db"
         if migrated:
             migrate(path)

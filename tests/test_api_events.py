@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 import aiohttp
 
 from db import Database
-from db.events import append_event
+from db.events import record_event
 from tests.support.api_client import Actor, Api
 from tests.support.sse import SseStream, kind
 
@@ -91,16 +91,15 @@ async def test_events_written_by_another_process_reach_watchers(api: Api) -> Non
     occurrence = session["occurrences"][0]["id"]
     watcher = await api.register()
     async with watching(api, watcher, [occurrence]) as stream:
-        # The agent writes presence through its own connection to the same file.
+        # The agent writes presence through its own connection to the same database.
         agent_db = await Database.open(api.config.db_url)
         try:
-            async with agent_db.transaction() as conn:
-                await append_event(
-                    conn,
-                    f"occurrence:{occurrence}",
-                    "presence.joined",
-                    {"identity": f"user-{watcher.id}", "display_name": "Watcher"},
-                )
+            await agent_db.write(
+                record_event,
+                f"occurrence:{occurrence}",
+                "presence.joined",
+                {"identity": f"user-{watcher.id}", "display_name": "Watcher"},
+            )
         finally:
             await agent_db.aclose()
         joined = await stream.until(kind("presence.joined"), within=2, what="presence")

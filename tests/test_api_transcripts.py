@@ -8,7 +8,7 @@ import aiohttp
 import webvtt
 
 from db import Database, occurrences
-from db.transcripts import Segment, add_segment, caption_settings
+from db.transcripts import Segment, caption_settings, insert_segment
 from tests.support.api_client import Actor, Api
 
 
@@ -39,7 +39,7 @@ async def _say(api: Api, occurrence_id: int, lines: list[tuple[str, str, float, 
                 started,
                 started + timedelta(seconds=duration),
             )
-            await add_segment(db, occurrence.room_name, occurrence_id, segment)
+            await db.write(insert_segment, occurrence.room_name, occurrence_id, segment)
     finally:
         await db.aclose()
 

@@ -25,7 +25,7 @@ from agents.captions.engines import SAMPLE_RATE
 from agents.captions.service import CaptionService
 from agents.store import WorkerStore
 from colearn.wire import TRANSCRIPTION_TOPIC
-from db.transcripts import Segment, caption_settings, insert_segment
+from db.transcripts import Segment, insert_segment, settings_of
 
 log = logging.getLogger("colearn.agent.captions")
 
@@ -57,7 +57,7 @@ class RoomCaptions:
     # -- which tracks we listen to --------------------------------------------------------
 
     async def _apply_settings(self) -> None:
-        settings = await self._store.read(lambda db: caption_settings(db, self._room.name))
+        settings = await self._store.read(settings_of, self._room.name)
         self._occurrence_id = settings.occurrence_id
         if settings.enabled == self._enabled:
             return
@@ -175,9 +175,7 @@ class RoomCaptions:
         await self._send(segment.segment_id, text, track_sid, speaker, final=True)
         room, occurrence_id = self._room.name, self._occurrence_id
         # through the worker's one writer, beside chat and presence (no file-lock contention)
-        await asyncio.wrap_future(
-            self._store.write(lambda conn: insert_segment(conn, room, occurrence_id, segment))
-        )
+        await asyncio.wrap_future(self._store.write(insert_segment, room, occurrence_id, segment))
         log.debug("caption stored in %s for %s", self._room.name, speaker.identity)
 
     async def _send(

@@ -8,6 +8,7 @@ its own, cloned from a migrated template in a few milliseconds.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import pwd
@@ -49,6 +50,22 @@ class PostgresServer:
     directory: Path
     user: str
     _names: itertools.count[int]
+    _prefix: list[str]
+    _options: str
+
+    def stop(self) -> None:
+        """Stop at once, as a crash or a lost network would (clients see their connections
+        drop)."""
+        self._pg_ctl("-m", "immediate", "stop")
+
+    def start(self) -> None:
+        self._pg_ctl("-l", str(self.directory / "server.log"), "-o", self._options, "-w", "start")
+
+    def _pg_ctl(self, *args: str) -> None:
+        subprocess.run(
+            [*self._prefix, _bin("pg_ctl"), "-D", str(self.directory / "data"), *args],
+            check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
 
     def url(self, database: str) -> str:
         return f"postgresql://{self.user}@127.0.0.1:{self.port}/{database}"
@@ -79,13 +96,14 @@ def _as_server_user() -> tuple[list[str], str]:
 
 
 @contextmanager
-def postgres_server() -> Iterator[PostgresServer]:
+def postgres_server(settings: tuple[str, ...] = SERVER_SETTINGS) -> Iterator[PostgresServer]:
+    """A server of its own; ``settings`` are ``-c`` options (the tests' default trades
+    durability for speed)."""
     prefix, user = _as_server_user()
     directory = Path(tempfile.mkdtemp(prefix="colearn-pg-"))
     data = directory / "data"
     if prefix:
         shutil.chown(directory, user="postgres", group="postgres")
-    log = directory / "server.log"
     port = free_ports(1)[0]
     subprocess.run(
         [*prefix, _bin("initdb"), "-D", str(data), "-A", "trust", "-U", user, "-E", "UTF8",
@@ -94,21 +112,16 @@ def postgres_server() -> Iterator[PostgresServer]:
     )  # fmt: skip
     options = " ".join(
         [f"-p {port}", f"-k {directory}", "-c listen_addresses=127.0.0.1", "-c max_connections=300"]
-        + [f"-c {setting}" for setting in SERVER_SETTINGS]
+        + [f"-c {setting}" for setting in settings]
     )
-    subprocess.run(
-        [*prefix, _bin("pg_ctl"), "-D", str(data), "-l", str(log), "-o", options, "-w", "start"],
-        check=True, stdout=subprocess.DEVNULL,
-    )  # fmt: skip
-    server = PostgresServer(port, directory, user, itertools.count(1))
+    server = PostgresServer(port, directory, user, itertools.count(1), prefix, options)
+    server.start()
     try:
         with server.admin() as conn:
             conn.execute(f"CREATE DATABASE {TEMPLATE}")
         migrate(server.url(TEMPLATE))
         yield server
     finally:
-        subprocess.run(
-            [*prefix, _bin("pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
-            check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
+        with contextlib.suppress(subprocess.CalledProcessError):
+            server.stop()
         shutil.rmtree(directory, ignore_errors=True)
