@@ -8,12 +8,11 @@ from api import views
 from api.auth import require_role, require_user
 from api.errors import ApiError
 from api.keys import CONFIG, DB
-from api.lookup import occurrence_or_404, owner_of, path_id, session_or_404
+from api.lookup import occurrence_or_404, owner_of, path_id
 from api.responses import json_response
 from api.validation import json_body
-from db import bookings
+from db import booking_reads, bookings, cancellations
 from db.accounts import PARTICIPANT
-from db.bookings import Booking
 
 
 def _refused(exc: bookings.Refused, occurrence_id: int) -> ApiError:
@@ -31,7 +30,17 @@ def _refused(exc: bookings.Refused, occurrence_id: int) -> ApiError:
         return ApiError(409, "occurrence_ended", "This occurrence has already ended.")
     if isinstance(exc, bookings.NothingToBook):
         return ApiError(409, "nothing_to_book", "This session has no occurrence left to book.")
+    if isinstance(exc, bookings.SessionCancelled):
+        return ApiError(409, "session_cancelled", "This session is cancelled.")
+    if isinstance(exc, bookings.NoSuchSession):
+        return ApiError(404, "not_found", f"There is no session {exc.args[0]}.")
     return ApiError(404, "not_found", f"There is no occurrence {occurrence_id}.")
+
+
+def _not_own(exc: Exception, booking_id: int) -> ApiError:
+    if isinstance(exc, booking_reads.NotYours):
+        return ApiError(403, "not_yours", "You can only see and cancel your own bookings.")
+    return ApiError(404, "not_found", f"There is no booking {booking_id}.")
 
 
 async def _book(request: web.Request, *, waitlist: bool) -> web.Response:
@@ -62,13 +71,11 @@ async def join_waitlist(request: web.Request) -> web.Response:
 
 async def book_series(request: web.Request) -> web.Response:
     user = await require_role(request, PARTICIPANT, "book seats")
-    session = await session_or_404(request, path_id(request))
+    session_id = path_id(request)
     (await json_body(request)).done()
-    if session.status != "active":
-        raise ApiError(409, "session_cancelled", "This session is cancelled.")
     now = request.app[CONFIG].clock()
     try:
-        made = await request.app[DB].write(bookings.book_series, session.id, user.id, now)
+        made = await request.app[DB].write(bookings.book_session, session_id, user.id, now)
     except bookings.Refused as exc:
         raise _refused(exc, 0) from None
     status = 201 if any(outcome.changed for outcome in made) else 200
@@ -77,47 +84,43 @@ async def book_series(request: web.Request) -> web.Response:
 
 async def my_bookings(request: web.Request) -> web.Response:
     user = await require_user(request)
-    mine = await bookings.bookings_of_user(request.app[DB], user.id)
+    mine = await booking_reads.of_user(request.app[DB], user.id)
     items = []
     for made in mine:
         # a cancelled occurrence shows here too: that is how its people see it was cancelled
-        shown = views.booking(made)
-        shown["occurrence"] = views.occurrence(await occurrence_or_404(request, made.occurrence_id))
+        shown = views.booking(made.booking)
+        shown["occurrence"] = views.occurrence(made.occurrence)
         items.append(shown)
     return json_response({"items": items})
 
 
-async def _own_booking(request: web.Request) -> Booking:
+async def get_booking(request: web.Request) -> web.Response:
     user = await require_user(request)
     booking_id = path_id(request)
-    found = await bookings.booking(request.app[DB], booking_id)
-    if found is None:
-        raise ApiError(404, "not_found", f"There is no booking {booking_id}.")
-    if found.user_id != user.id:
-        raise ApiError(403, "not_yours", "You can only see and cancel your own bookings.")
-    return found
-
-
-async def get_booking(request: web.Request) -> web.Response:
-    found = await _own_booking(request)
-    occurrence = await occurrence_or_404(request, found.occurrence_id)
-    return _answer(bookings.Outcome(found, False, occurrence), 200)
+    try:
+        found = await booking_reads.own_booking(request.app[DB], booking_id, user.id)
+    except (booking_reads.NoSuchBooking, booking_reads.NotYours) as exc:
+        raise _not_own(exc, booking_id) from None
+    return _answer(found, 200)
 
 
 async def cancel_booking(request: web.Request) -> web.Response:
-    found = await _own_booking(request)
-    occurrence = await occurrence_or_404(request, found.occurrence_id)
+    user = await require_user(request)
+    booking_id = path_id(request)
     now = request.app[CONFIG].clock()
-    if found.status != bookings.CANCELLED and occurrence.ends_at <= now:
-        raise ApiError(409, "occurrence_ended", "This occurrence has already ended.")
-    done = await request.app[DB].write(bookings.cancel, found.id, now, bookings.BY_PARTICIPANT)
+    try:
+        done = await request.app[DB].write(cancellations.cancel, booking_id, user.id, now)
+    except (booking_reads.NoSuchBooking, booking_reads.NotYours) as exc:
+        raise _not_own(exc, booking_id) from None
+    except bookings.Refused as exc:
+        raise _refused(exc, 0) from None
     return _answer(done, 200)
 
 
 async def roster(request: web.Request) -> web.Response:
     occurrence = await occurrence_or_404(request, path_id(request))
     await owner_of(request, occurrence.facilitator_id, "see who booked")
-    entries = await bookings.roster(request.app[DB], occurrence.id)
+    entries = await booking_reads.roster(request.app[DB], occurrence.id)
     return json_response({"items": [views.roster_entry(e) for e in entries]})
 
 

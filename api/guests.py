@@ -26,9 +26,8 @@ from api.room_access import MIN_TTL, _check_window
 from api.room_tokens import GUEST, room_token
 from api.validation import Fields, invalid, json_body
 from db import accounts, bookings, guests, invitations, occurrences
-from db.invitations import ACCEPTED, REVOKED, Invitation
+from db.invitations import ACCEPTED, REVOKED, Invitation, NotOpen
 from db.occurrences import Occurrence
-from db.rows import run
 
 ACCOUNT_GRACE = timedelta(days=7)
 MAX_TOKEN = 100
@@ -49,11 +48,7 @@ async def _invitation(
         )
     occurrence = await occurrence_or_404(request, found.occurrence_id)
     if found.status == REVOKED:
-        raise ApiError(
-            410,
-            "invitation_revoked",
-            f"{occurrence.facilitator_name} withdrew this invitation; the link no longer works.",
-        )
+        raise _revoked(occurrence)
     if occurrence.status != occurrences.SCHEDULED:
         raise ApiError(410, "occurrence_cancelled", f"{occurrence.title} was cancelled.")
     if occurrence.ends_at + after_end <= request.app[CONFIG].clock():
@@ -73,13 +68,25 @@ async def _answer(request: web.Request, found: Invitation) -> web.Response:
     return json_response(shown)
 
 
+def _has_account() -> ApiError:
+    return ApiError(
+        409,
+        "has_account",
+        "You made an account with this invitation: sign in to join as yourself.",
+    )
+
+
 def _no_account(found: Invitation) -> None:
     if found.user_id is not None:
-        raise ApiError(
-            409,
-            "has_account",
-            "You made an account with this invitation: sign in to join as yourself.",
-        )
+        raise _has_account()
+
+
+def _revoked(occurrence: Occurrence) -> ApiError:
+    return ApiError(
+        410,
+        "invitation_revoked",
+        f"{occurrence.facilitator_name} withdrew this invitation; the link no longer works.",
+    )
 
 
 async def lookup(request: web.Request) -> web.Response:
@@ -95,10 +102,17 @@ async def accept(request: web.Request) -> web.Response:
     name = body.text("display_name", required=True, max_length=passwords.MAX_NAME) or ""
     token = body.text("token", max_length=MAX_TOKEN) or ""
     body.done()
-    _no_account(found)
     now = request.app[CONFIG].clock()
     try:
         done = await request.app[DB].write(guests.accept_guest, found.id, name, token, now)
+    except guests.HasAccount:
+        raise _has_account() from None
+    except NotOpen as exc:
+        if exc.status == REVOKED:
+            raise _revoked(occurrence) from None
+        raise ApiError(
+            409, f"invitation_{exc.status}", f"This invitation was {exc.status}."
+        ) from None
     except bookings.OccurrenceFull as exc:
         raise ApiError(
             409,
@@ -158,15 +172,9 @@ async def make_account(request: web.Request) -> web.Response:
     password_hash = await passwords.hash_password(password)
     now = request.app[CONFIG].clock()
     try:
-        async with request.app[DB].transaction() as conn:
-            user = await accounts.create_user(
-                conn,
-                email=found.email,
-                display_name=name,
-                role=accounts.PARTICIPANT,
-                password_hash=password_hash,
-            )
-            await run(conn, guests.adopt, found.id, user.id, now)
+        user = await request.app[DB].write(guests.make_account, found.id, name, password_hash, now)
+    except guests.HasAccount:
+        raise _has_account() from None
     except accounts.EmailTaken:
         raise ApiError(
             409,

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from api import views
-from db.invitations import Invitation, PastParticipant
+from db.invitation_requests import PastParticipant
+from db.invitations import Invitation
 from db.occurrences import Occurrence
 from db.times import from_db
 

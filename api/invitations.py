@@ -8,9 +8,7 @@ the same address to the same thing again changes nothing. Facilitators may send
 
 from __future__ import annotations
 
-import math
-import sqlite3
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from aiohttp import web
 
@@ -23,14 +21,14 @@ from api.lookup import occurrence_or_404, owner_of, path_id, session_or_404
 from api.responses import json_response
 from api.room_service import remove_from_room
 from api.validation import Fields, invalid, json_body
-from db import accounts, bookings, guests, invitations, occurrences
-from db.accounts import FACILITATOR, PARTICIPANT, User
-from db.invitations import Invitation, NewInvitation
+from db import bookings, guests, invitation_requests, invitations, occurrences
+from db.accounts import FACILITATOR
+from db.invitation_requests import MAX_PER_REQUEST, PER_HOUR, Invitee, InviteRequest
+from db.invitations import Invitation
 from db.sessions import Session
 
-MAX_PER_REQUEST = 50
-PER_HOUR = 200
 MIN_HOLD, MAX_HOLD = 5, 7 * 24 * 60  # minutes
+_NOT_PAST = "user_ids[{}] must be one of your past participants (GET /api/invitations/candidates)"
 
 
 async def show(request: web.Request, found: Invitation) -> dict[str, object]:
@@ -49,12 +47,10 @@ async def show(request: web.Request, found: Invitation) -> dict[str, object]:
     return invitation_views.invitation(found, seats, occurrence)
 
 
-async def _people(
-    request: web.Request, body: Fields, facilitator: User, series: bool
-) -> list[tuple[str, User | None]]:
-    """Whom the request names: (email, their account or None for a guest), once each."""
-    db = request.app[DB]
-    named: dict[str, User | None] = {}
+def _emails(body: Fields) -> list[Invitee]:
+    """The addresses the request names, normalised, once each; each with a guest link
+    (used only if the address turns out to have no account)."""
+    named: dict[str, Invitee] = {}
     for index, raw in enumerate(body.array("emails", max_items=MAX_PER_REQUEST)):
         if not isinstance(raw, str):
             raise invalid(f"emails[{index}] must be text")
@@ -62,63 +58,45 @@ async def _people(
         problem = passwords.email_problem(email)
         if problem:
             raise invalid(f"emails[{index}] {raw!r} is not valid: {problem}")
-        found = await accounts.credentials(db, email)
-        named[email] = found[0] if found else None
+        if email not in named:
+            token = new_token()
+            named[email] = Invitee(email, token, token_hash(token))
+    return list(named.values())
+
+
+def _user_ids(body: Fields) -> list[int]:
     ids = body.array("user_ids", max_items=MAX_PER_REQUEST)
-    if ids:
-        now = request.app[CONFIG].clock()
-        known = {p.user_id for p in await invitations.past_participants(db, facilitator.id, now)}
-        for index, raw in enumerate(ids):
-            if not isinstance(raw, int) or isinstance(raw, bool) or raw not in known:
-                raise invalid(
-                    f"user_ids[{index}] must be one of your past participants "
-                    "(GET /api/invitations/candidates)"
-                )
-            user = await accounts.user_by_id(db, raw)
-            assert user is not None
-            named[user.email] = user
-    if not named:
-        raise invalid("name whom to invite: emails, user_ids, or both")
-    if len(named) > MAX_PER_REQUEST:
-        raise invalid(f"at most {MAX_PER_REQUEST} people can be invited at once")
-    for email, user in named.items():
-        if user is not None and user.role != PARTICIPANT:
-            raise ApiError(
-                409,
-                "not_a_participant",
-                f"{email} is a facilitator's account; only participants and guests are invited.",
-            )
-        if user is None and series:
-            raise ApiError(
-                409,
-                "guest_needs_occurrence",
-                f"{email} has no account: guests are invited to one occurrence at a time "
-                "(POST /api/occurrences/{id}/invitations).",
-            )
-    return list(named.items())
+    for index, raw in enumerate(ids):
+        if not isinstance(raw, int) or isinstance(raw, bool):
+            raise invalid(_NOT_PAST.format(index))
+    return list(ids)
 
 
-async def _check_rate(request: web.Request, facilitator: User, count: int, now: datetime) -> None:
-    sent = await invitations.sent_since(request.app[DB], facilitator.id, now - timedelta(hours=1))
-    over = len(sent) + count - PER_HOUR
-    if over > 0:
-        frees = (
-            sent[over - 1] + timedelta(hours=1) if over <= len(sent) else now + timedelta(hours=1)
+def _refusal(exc: invitation_requests.Refusal) -> ApiError:
+    if isinstance(exc, invitation_requests.NotPastParticipant):
+        return invalid(_NOT_PAST.format(exc.index))
+    if isinstance(exc, invitation_requests.NotAParticipant):
+        return ApiError(
+            409,
+            "not_a_participant",
+            f"{exc.email} is a facilitator's account; only participants and guests are invited.",
         )
-        seconds = max(1, math.ceil((frees - now).total_seconds()))
-        raise ApiError(
+    if isinstance(exc, invitation_requests.GuestNeedsOccurrence):
+        return ApiError(
+            409,
+            "guest_needs_occurrence",
+            f"{exc.email} has no account: guests are invited to one occurrence at a time "
+            "(POST /api/occurrences/{id}/invitations).",
+        )
+    if isinstance(exc, invitation_requests.RateLimited):
+        return ApiError(
             429,
             "too_many_invitations",
-            f"You can send {PER_HOUR} invitations an hour and have sent {len(sent)}; "
-            f"try again in {seconds} seconds.",
-            headers={"Retry-After": str(seconds)},
+            f"You can send {PER_HOUR} invitations an hour and have sent {exc.sent}; "
+            f"try again in {exc.retry_after_s} seconds.",
+            headers={"Retry-After": str(exc.retry_after_s)},
         )
-
-
-def _invite_all(
-    conn: sqlite3.Connection, wanted: list[NewInvitation], now: datetime
-) -> list[tuple[Invitation, bool]]:
-    return [invitations.invite(conn, new, now) for new in wanted]
+    return invalid(f"at most {MAX_PER_REQUEST} people can be invited at once")
 
 
 async def _invite(
@@ -126,28 +104,24 @@ async def _invite(
 ) -> web.Response:
     facilitator = await owner_of(request, session.facilitator_id, "invite people")
     body = await json_body(request)
-    people = await _people(request, body, facilitator, series=occurrence_id is None)
+    emails, user_ids = _emails(body), _user_ids(body)
+    if not emails and not user_ids:
+        raise invalid("name whom to invite: emails, user_ids, or both")
     minutes = body.integer("hold_minutes", minimum=MIN_HOLD, maximum=MAX_HOLD)
     body.done()
+    wanted = InviteRequest(
+        session_id=session.id,
+        occurrence_id=occurrence_id,
+        invited_by=facilitator.id,
+        emails=emails,
+        user_ids=user_ids,
+        hold=timedelta(minutes=minutes) if minutes else None,
+    )
     now = request.app[CONFIG].clock()
-    await _check_rate(request, facilitator, len(people), now)
-    wanted = []
-    for email, user in people:
-        token = None if user is not None else new_token()
-        wanted.append(
-            NewInvitation(
-                session_id=session.id,
-                occurrence_id=occurrence_id,
-                invited_by=facilitator.id,
-                email=email,
-                user_id=user.id if user else None,
-                token_hash=token_hash(token) if token else None,
-                token=token,
-                hold=timedelta(minutes=minutes) if minutes else None,
-            )
-        )
     try:
-        made = await request.app[DB].write(_invite_all, wanted, now)
+        made = await request.app[DB].write(invitation_requests.invite_many, wanted, now)
+    except invitation_requests.Refusal as exc:
+        raise _refusal(exc) from None
     except bookings.Refused as exc:
         raise refused_error(exc, occurrence_id or 0) from None
     items = [await show(request, found) for found, _ in made]
@@ -178,7 +152,7 @@ async def of_session(request: web.Request) -> web.Response:
 async def candidates(request: web.Request) -> web.Response:
     user = await require_role(request, FACILITATOR, "invite past participants")
     now = request.app[CONFIG].clock()
-    people = await invitations.past_participants(request.app[DB], user.id, now)
+    people = await invitation_requests.past_participants(request.app[DB], user.id, now)
     return json_response({"items": [invitation_views.past_participant(p) for p in people]})
 
 

@@ -37,8 +37,7 @@ async def put_settings(request: web.Request) -> web.Response:
         raise invalid("reminders is required: true or false")
     on = body.boolean("reminders")
     body.done()
-    async with request.app[DB].transaction() as conn:
-        await mail_settings.set_reminders(conn, user.id, on)
+    await request.app[DB].write(mail_settings.set_reminders, user.id, on)
     return await _answer(request, user.id)
 
 

@@ -8,7 +8,7 @@ from api.auth import require_user
 from api.errors import ApiError
 from api.keys import DB
 from api.lookup import occurrence_or_404, path_id
-from db import bookings
+from db import booking_reads, bookings
 from db.accounts import User
 from db.occurrences import Occurrence
 
@@ -19,7 +19,7 @@ async def require_member(request: web.Request) -> tuple[User, Occurrence]:
     occurrence = await occurrence_or_404(request, path_id(request))
     if user.id == occurrence.facilitator_id:
         return user, occurrence
-    booked = await bookings.booking_of(request.app[DB], occurrence.id, user.id)
+    booked = await booking_reads.booking_of(request.app[DB], occurrence.id, user.id)
     if booked is None or booked.status != bookings.BOOKED:
         raise ApiError(
             403,

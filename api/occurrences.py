@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import sqlite3
 from datetime import datetime, timedelta
 
 from aiohttp import web
@@ -16,9 +15,8 @@ from api.lookup import occurrence_or_404, owner_of, path_id
 from api.responses import json_response
 from api.sessions import LEVELS, MAX_CAPACITY, MAX_DURATION, MIN_DURATION
 from api.validation import invalid, json_body, query
-from db import bookings, occurrences, sessions
+from db import bookings, occurrence_changes, occurrences
 from db.occurrences import BrowseFilter
-from db.sessions import CapacityBelowBooked
 from db.times import from_db, to_db
 
 PAGE_LIMIT = 100
@@ -81,47 +79,43 @@ async def update_occurrence(request: web.Request) -> web.Response:
     capacity = body.integer("capacity", minimum=1, maximum=MAX_CAPACITY)
     body.done()
     now = request.app[CONFIG].clock()
-    if found.status != occurrences.SCHEDULED:
-        raise ApiError(409, "occurrence_cancelled", "This occurrence is cancelled.")
-    if found.starts_at <= now:
-        raise ApiError(409, "occurrence_started", "This occurrence has already started.")
-    if starts_at is not None and starts_at <= now:
-        raise invalid("starts_at must be in the future")
-    new_start = starts_at or found.starts_at
-    length = timedelta(minutes=duration) if duration else found.ends_at - found.starts_at
+    length = timedelta(minutes=duration) if duration else None
     try:
-        async with request.app[DB].transaction() as conn:
-            if (new_start, new_start + length) != (found.starts_at, found.ends_at):
-                await sessions.move_occurrence(
-                    conn, found.id, (new_start, new_start + length), detach=True, now=now
-                )
-            if capacity is not None and capacity != found.capacity:
-                await sessions.set_occurrence_capacity(conn, found.id, capacity, now=now)
-    except CapacityBelowBooked as exc:
+        edited = await request.app[DB].write(
+            occurrence_changes.edit, found.id, starts_at, length, capacity, now
+        )
+    except bookings.OccurrenceCancelled:
+        raise ApiError(409, "occurrence_cancelled", "This occurrence is cancelled.") from None
+    except bookings.NoSuchOccurrence:
+        raise ApiError(404, "not_found", f"There is no occurrence {found.id}.") from None
+    except occurrence_changes.AlreadyStarted:
+        raise ApiError(409, "occurrence_started", "This occurrence has already started.") from None
+    except occurrence_changes.StartsInPast:
+        raise invalid("starts_at must be in the future") from None
+    except occurrence_changes.CapacityBelowBooked as exc:
         raise ApiError(
             409,
             "capacity_below_booked",
             f"capacity cannot be lower than the {exc.booked} seats already booked.",
         ) from None
-    except sqlite3.IntegrityError:
+    except occurrence_changes.TimeTaken:
         raise ApiError(
             409, "time_taken", "Another occurrence of this session already starts at that time."
         ) from None
-    return json_response(views.occurrence(await occurrence_or_404(request, found.id)))
+    return json_response(views.occurrence(edited))
 
 
 async def cancel_occurrence(request: web.Request) -> web.Response:
     found = await occurrence_or_404(request, path_id(request))
     await owner_of(request, found.facilitator_id, "cancel this occurrence")
     now = request.app[CONFIG].clock()
-    if found.status == occurrences.SCHEDULED:
-        if found.ends_at <= now:
-            raise ApiError(409, "occurrence_ended", "This occurrence has already ended.")
-        async with request.app[DB].transaction() as conn:
-            await sessions.cancel_occurrence(
-                conn, found.id, now=now, reason=bookings.OCCURRENCE_CANCELLED
-            )
-    return json_response(views.occurrence(await occurrence_or_404(request, found.id)))
+    try:
+        cancelled = await request.app[DB].write(occurrence_changes.cancel, found.id, now)
+    except bookings.OccurrenceEnded:
+        raise ApiError(409, "occurrence_ended", "This occurrence has already ended.") from None
+    except bookings.NoSuchOccurrence:
+        raise ApiError(404, "not_found", f"There is no occurrence {found.id}.") from None
+    return json_response(views.occurrence(cancelled))
 
 
 def setup(app: web.Application) -> None:

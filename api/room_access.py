@@ -18,7 +18,7 @@ from api.lookup import occurrence_or_404, path_id
 from api.responses import json_response
 from api.room_tokens import FACILITATOR, PARTICIPANT, room_token
 from api.validation import json_body
-from db import bookings, occurrences
+from db import booking_reads, bookings, occurrences
 from db.accounts import User
 from db.occurrences import Occurrence
 
@@ -34,7 +34,7 @@ def identity_of(user: User) -> str:
 async def _role(request: web.Request, occurrence: Occurrence, user: User) -> str:
     if user.id == occurrence.facilitator_id:
         return FACILITATOR
-    booked = await bookings.booking_of(request.app[DB], occurrence.id, user.id)
+    booked = await booking_reads.booking_of(request.app[DB], occurrence.id, user.id)
     if booked is None or booked.status == bookings.CANCELLED:
         raise ApiError(403, "not_booked", "You have not booked this occurrence; book a seat first.")
     if booked.status == bookings.WAITLISTED:

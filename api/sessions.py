@@ -91,8 +91,7 @@ async def create_session(request: web.Request) -> web.Response:
     slots = recurrence.slots(fields.starts_local, tz, fields.rrule, fields.duration_minutes)
     if slots[0][0] <= now:
         raise invalid("starts_at must be in the future")
-    async with request.app[DB].transaction() as conn:
-        session_id = await sessions.create(conn, user.id, fields, slots)
+    session_id = await request.app[DB].write(sessions.create, user.id, fields, slots)
     created = await session_or_404(request, session_id)
     return json_response(await _view(request, created), status=201)
 
@@ -122,8 +121,6 @@ async def list_sessions(request: web.Request) -> web.Response:
 async def update_session(request: web.Request) -> web.Response:
     found = await session_or_404(request, path_id(request))
     await owner_of(request, found.facilitator_id, "edit this session")
-    if found.status != sessions.ACTIVE:
-        raise ApiError(409, "session_cancelled", "This session is cancelled; it cannot be edited.")
     fields, reschedule = _read_fields(await json_body(request), found.fields)
     now: datetime = request.app[CONFIG].clock()
     tz = recurrence.zone(fields.timezone)
@@ -134,12 +131,13 @@ async def update_session(request: web.Request) -> web.Response:
         if getattr(fields, name) != getattr(found.fields, name)
     }
     try:
-        async with request.app[DB].transaction() as conn:
-            await sessions.update(conn, found.id, changes)
-            if "capacity" in changes:
-                await sessions.set_series_capacity(conn, found.id, fields.capacity, now=now)
-            if reschedule:
-                await sessions.reschedule(conn, found.id, slots, capacity=fields.capacity, now=now)
+        await request.app[DB].write(
+            sessions.edit, found.id, changes, slots if reschedule else None, now
+        )
+    except sessions.NotActive:
+        raise ApiError(
+            409, "session_cancelled", "This session is cancelled; it cannot be edited."
+        ) from None
     except CapacityBelowBooked as exc:
         raise _capacity_refused(exc) from None
     return json_response(await _view(request, await session_or_404(request, found.id)))
@@ -148,9 +146,7 @@ async def update_session(request: web.Request) -> web.Response:
 async def cancel_session(request: web.Request) -> web.Response:
     found = await session_or_404(request, path_id(request))
     await owner_of(request, found.facilitator_id, "cancel this session")
-    if found.status == sessions.ACTIVE:
-        async with request.app[DB].transaction() as conn:
-            await sessions.cancel(conn, found.id, now=request.app[CONFIG].clock())
+    await request.app[DB].write(sessions.cancel, found.id, request.app[CONFIG].clock())
     return json_response(await _view(request, await session_or_404(request, found.id)))
 
 

@@ -7,7 +7,8 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from db.accounts import User
-from db.bookings import Booking, RosterEntry
+from db.booking_reads import RosterEntry
+from db.bookings import Booking
 from db.occurrences import Occurrence
 from db.sessions import Session
 

@@ -6,18 +6,20 @@
 (b) the chat throughput one room persists with zero loss;
 (c) ``/define`` round trip, from sending the command to the reply received.
 
-    scripts/loopback-netns.sh .venv/bin/python bench/agent_chat.py [--messages 300]
+    scripts/loopback-netns.sh .venv/bin/python bench/agent_chat.py [--messages 300] [--db URL]
+
+``--db`` names an empty database for the agent (e.g. a PostgreSQL URL); by default a new
+SQLite file.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import sqlite3
 import sys
 import time
 import uuid
-from contextlib import closing, suppress
+from contextlib import suppress
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -25,6 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from agent_stack import CommitClock, percentile, running_stack, summary
 
 from colearn.wire import AGENT_IDENTITY
+from db import Database
+from db.chat import message_count
 from tests.support.agent_room import Person, join
 from tests.support.chat_client import send_chat
 from tests.support.stack import RunningStack
@@ -38,19 +42,12 @@ WORDS = [
 ]  # fmt: skip
 
 
-def stored_count(db_url: str, room: str) -> int:
-    with closing(sqlite3.connect(db_url)) as conn:
-        return conn.execute(
-            "SELECT COUNT(*) FROM chat_messages WHERE room_name = ?", (room,)
-        ).fetchone()[0]
-
-
 async def persistence(stack: RunningStack, messages: int, gap_s: float) -> None:
     room = f"bench-chat-{uuid.uuid4().hex[:8]}"
     alice, bob = await join(stack, room, "alice"), await join(stack, room, "bob")
     warmup = 10
     try:
-        with CommitClock(stack.db_url) as clock:
+        with CommitClock(stack.db_url, room) as clock:
             sent: dict[str, float] = {}
             for n in range(messages + warmup):
                 started = time.perf_counter()
@@ -106,6 +103,7 @@ async def throughput(stack: RunningStack, rates: list[int], seconds: float) -> N
     room = f"bench-rate-{uuid.uuid4().hex[:8]}"
     senders = [await join(stack, room, f"sender-{n}") for n in range(SENDERS)]
     print(f"(b) sustained chat throughput, one room, {len(senders)} senders, {seconds:g} s each")
+    db = await Database.open(stack.db_url, run_migrations=False)
     try:
         total = 0
         for rate in rates:
@@ -120,11 +118,11 @@ async def throughput(stack: RunningStack, rates: list[int], seconds: float) -> N
             drained_at = None
             deadline = time.perf_counter() + 15
             while time.perf_counter() < deadline:
-                if await asyncio.to_thread(stored_count, stack.db_url, room) >= total:
+                if await message_count(db, room) >= total:
                     drained_at = time.perf_counter()
                     break
                 await asyncio.sleep(0.02)
-            stored = await asyncio.to_thread(stored_count, stack.db_url, room)
+            stored = await message_count(db, room)
             lost = total - stored
             lag = f"{(drained_at - started - sent_in) * 1000:6.0f} ms" if drained_at else "never"
             print(
@@ -133,6 +131,7 @@ async def throughput(stack: RunningStack, rates: list[int], seconds: float) -> N
             )
             await asyncio.sleep(1)
     finally:
+        await db.aclose()
         for sender in senders:
             await sender.aclose()
 
@@ -164,8 +163,10 @@ async def define_round_trip(stack: RunningStack, rounds: int) -> None:
             await person.aclose()
 
 
-async def main(messages: int, gap_ms: float, rates: list[int], rounds: int) -> None:
-    with running_stack() as stack:
+async def main(
+    messages: int, gap_ms: float, rates: list[int], rounds: int, db_url: str | None
+) -> None:
+    with running_stack(db_url) as stack:
         await persistence(stack, messages, gap_ms / 1000)
         await throughput(stack, rates, seconds=5)
         await define_round_trip(stack, rounds)
@@ -179,5 +180,6 @@ if __name__ == "__main__":
         "--rates", type=lambda s: [int(r) for r in s.split(",")], default=[300, 600, 1000]
     )
     parser.add_argument("--rounds", type=int, default=30)
+    parser.add_argument("--db", default=None, help="a database URL (default: a new SQLite file)")
     args = parser.parse_args()
-    asyncio.run(main(args.messages, args.gap_ms, args.rates, args.rounds))
+    asyncio.run(main(args.messages, args.gap_ms, args.rates, args.rounds, args.db))

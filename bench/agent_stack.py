@@ -6,29 +6,31 @@ root through scripts/loopback-netns.sh, as `make bench` does).
 
 from __future__ import annotations
 
+import asyncio
 import os
-import sqlite3
 import statistics
 import sys
 import tempfile
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from db import migrate
+from db import Database, migrate
+from db.chat import messages_after
 from tests.support.ports import free_ports
 from tests.support.stack import RunningStack, new_stack
 
 
 @contextmanager
-def running_stack() -> Iterator[RunningStack]:
-    """livekit-server and one registered agent worker on free loopback ports."""
+def running_stack(db_url: str | None = None) -> Iterator[RunningStack]:
+    """livekit-server and one registered agent worker on free loopback ports, storing in
+    ``db_url`` (an empty database, e.g. PostgreSQL's) or else a new SQLite file."""
     with tempfile.TemporaryDirectory() as tmp:
-        stack = new_stack(free_ports(4), Path(tmp))
+        stack = new_stack(free_ports(4), Path(tmp), db_url)
         migrate(stack.db_url)
         try:
             stack.start_livekit()
@@ -39,15 +41,17 @@ def running_stack() -> Iterator[RunningStack]:
 
 
 class CommitClock:
-    """When each chat message became visible to another process (as the API would read it).
+    """When each chat message of ``room`` became visible to another process (as the API
+    would read it).
 
-    A thread watches the database's change counter (``PRAGMA data_version``) every
-    ``interval_s`` and reads the new rows when it moves: the figures have that resolution.
+    A thread of its own reads the room's new messages every ``interval_s`` through a
+    ``Database`` of its own: the figures have that resolution (plus one read).
     """
 
-    def __init__(self, db_url: str, interval_s: float = 0.0005) -> None:
+    def __init__(self, db_url: str, room: str, interval_s: float = 0.0005) -> None:
         self.seen: dict[str, float] = {}
-        self._path = db_url
+        self._url = db_url
+        self._room = room
         self._interval_s = interval_s
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._watch, name="commit-clock", daemon=True)
@@ -61,21 +65,21 @@ class CommitClock:
         self._thread.join()
 
     def _watch(self) -> None:
-        with closing(sqlite3.connect(self._path, isolation_level=None)) as conn:
-            last_id = conn.execute("SELECT COALESCE(MAX(id), 0) FROM chat_messages").fetchone()[0]
-            version = None
+        asyncio.run(self._follow())
+
+    async def _follow(self) -> None:
+        db = await Database.open(self._url, run_migrations=False)
+        try:
+            last_id = 0
             while not self._stop.is_set():
-                now_version = conn.execute("PRAGMA data_version").fetchone()[0]
-                if now_version != version:
-                    version = now_version
-                    rows = conn.execute(
-                        "SELECT id, message_id FROM chat_messages WHERE id > ?", (last_id,)
-                    ).fetchall()
-                    now = time.perf_counter()
-                    for row_id, message_id in rows:
-                        self.seen.setdefault(message_id, now)
-                        last_id = max(last_id, row_id)
-                time.sleep(self._interval_s)
+                found = await messages_after(db, room_name=self._room, after_id=last_id)
+                now = time.perf_counter()
+                for message in found:
+                    self.seen.setdefault(message.message_id, now)
+                    last_id = max(last_id, message.id)
+                await asyncio.sleep(self._interval_s)
+        finally:
+            await db.aclose()
 
 
 def percentile(values: list[float], q: float) -> float:

@@ -1,10 +1,13 @@
 """One database per worker or one per room? Chat writes from many room threads, both ways.
 
 Each room is a thread with its own event loop, as in the agent worker; each stores chat
-messages at a steady rate. "per room" opens a ``Database`` in every room's loop (rooms then
-contend for SQLite's file lock); "per worker" sends every room's writes to one
-``WorkerStore``. Prints commit latency and process CPU for both, side by side:
-    .venv/bin/python bench/agent_store.py [--rooms 50] [--rate 6] [--seconds 10]
+messages at a steady rate. "per room" opens a ``Database`` in every room's loop (on SQLite,
+rooms then contend for the file's write lock; on PostgreSQL each has a connection pool);
+"per worker" sends every room's writes to one ``WorkerStore``. Prints commit latency and
+process CPU for both, side by side:
+    .venv/bin/python bench/agent_store.py [--rooms 50] [--rate 6] [--seconds 10] [--db URL]
+``--db`` names an empty database to use (e.g. a PostgreSQL URL); by default a new SQLite
+file in a temporary directory.
 """
 
 from __future__ import annotations
@@ -17,20 +20,19 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-import aiosqlite
 
 from agents.store import WorkerStore
 from db import Database, migrate
 from db.chat import ChatMessage, store_message
 from db.room_ref import RoomRef
 
-Write = Callable[[Callable[[aiosqlite.Connection], Awaitable[object]]], Awaitable[object]]
+Write = Callable[[RoomRef, ChatMessage], Awaitable[object]]
 
 
 def message() -> ChatMessage:
@@ -44,7 +46,7 @@ async def room_loop(room: RoomRef, write: Write, rate: float, seconds: float) ->
     async def one() -> None:
         started = time.perf_counter()
         msg = message()
-        await write(lambda conn: store_message(conn, room, msg))
+        await write(room, msg)
         latencies.append(time.perf_counter() - started)
 
     deadline = time.monotonic() + seconds
@@ -57,13 +59,12 @@ async def room_loop(room: RoomRef, write: Write, rate: float, seconds: float) ->
     return latencies
 
 
-def per_room(path: Path, room: RoomRef, rate: float, seconds: float) -> list[float]:
+def per_room(url: str, room: RoomRef, rate: float, seconds: float) -> list[float]:
     async def run() -> list[float]:
-        db = await Database.open(path, run_migrations=False)
+        db = await Database.open(url, run_migrations=False)
 
-        async def write(op: Callable[[aiosqlite.Connection], Awaitable[object]]) -> object:
-            async with db.transaction() as conn:
-                return await op(conn)
+        async def write(room: RoomRef, msg: ChatMessage) -> object:
+            return await db.write(store_message, room, msg)
 
         try:
             return await room_loop(room, write, rate, seconds)
@@ -74,8 +75,8 @@ def per_room(path: Path, room: RoomRef, rate: float, seconds: float) -> list[flo
 
 
 def per_worker(store: WorkerStore, room: RoomRef, rate: float, seconds: float) -> list[float]:
-    async def write(op: Callable[[aiosqlite.Connection], Awaitable[object]]) -> object:
-        return await asyncio.wrap_future(store.write(op))
+    async def write(room: RoomRef, msg: ChatMessage) -> object:
+        return await asyncio.wrap_future(store.write(store_message, room, msg))
 
     return asyncio.run(room_loop(room, write, rate, seconds))
 
@@ -103,14 +104,25 @@ def report(label: str, latencies: list[float], cpu: float, seconds: float) -> No
     )
 
 
-def main(rooms: int, rate: float, seconds: float) -> None:
+@contextmanager
+def database(url: str | None) -> Iterator[str]:
+    """The database to write to, migrated: ``url``, or a new SQLite file."""
+    if url is not None:
+        migrate(url)
+        yield url
+        return
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "bench.db"
+        path = str(Path(tmp) / "bench.db")
         migrate(path)
+        yield path
+
+
+def main(rooms: int, rate: float, seconds: float, url: str | None) -> None:
+    with database(url) as target:
         print(f"{rooms} rooms, {rate:g} messages/s each, {seconds:g} s")
-        latencies, cpu = run_rooms(rooms, lambda room: per_room(path, room, rate, seconds))
+        latencies, cpu = run_rooms(rooms, lambda room: per_room(target, room, rate, seconds))
         report("per room", latencies, cpu, seconds)
-        store = WorkerStore.open(path)
+        store = WorkerStore.open(target)
         try:
             latencies, cpu = run_rooms(rooms, lambda room: per_worker(store, room, rate, seconds))
         finally:
@@ -123,5 +135,6 @@ if __name__ == "__main__":
     parser.add_argument("--rooms", type=int, default=50)
     parser.add_argument("--rate", type=float, default=6.0)
     parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--db", default=None, help="a database URL (default: a new SQLite file)")
     args = parser.parse_args()
-    main(args.rooms, args.rate, args.seconds)
+    main(args.rooms, args.rate, args.seconds, args.db)

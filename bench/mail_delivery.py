@@ -2,6 +2,7 @@
 booking's commit to its confirmation accepted by the SMTP server.
 
     .venv/bin/python bench/mail_delivery.py [--mails 2000] [--bookings 300] [--rate 50]
+        [--engines sqlite,postgresql]
 
 An aiosmtpd server that keeps nothing but the arrival time of each message runs in its own
 process (as a real server would), on loopback. (a) ``--mails`` confirmations are written
@@ -9,7 +10,8 @@ into a fresh outbox, then one sender (4 SMTP connections, batches of 64) sends t
 mails per second, and each mail's claim-to-accept time. (b) The real API with that server
 configured; ``--bookings`` participants book one by one at ``--rate`` a second over HTTP;
 the time from the booking's answer (sent after its commit) to the server accepting its
-confirmation, p50/p99.
+confirmation, p50/p99. Each engine runs both on fresh databases of its own (a SQLite file;
+a PostgreSQL server started for the run).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -28,11 +31,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from db import Database, bookings, outbox  # noqa: E402
+from db.conn import Conn  # noqa: E402
 from db.migrate import migrate  # noqa: E402
 from mail.config import MailConfig  # noqa: E402
 from mail.sender import Sender  # noqa: E402
 from tests.support.api_client import START, Clock, running_api, seed_participants  # noqa: E402
 from tests.support.ports import free_ports  # noqa: E402
+from tests.support.postgres import postgres_server  # noqa: E402
+
+NewDb = Callable[[str], str]  # a name -> the URL of a fresh, migrated database
 
 
 def serve_sink(port: int, log_path: str) -> None:
@@ -69,9 +76,8 @@ def pct(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
 
 
-async def throughput(work: Path, port: int, log_path: Path, mails: int) -> None:
-    db_url = work / "throughput.db"
-    migrate(db_url)
+async def throughput(new_db: NewDb, port: int, mails: int) -> None:
+    db_url = new_db("throughput")
     async with running_api(db_url) as api:  # no SMTP: bookings fill the outbox
         ada = await api.register("facilitator")
         session = await api.create_session(ada, capacity=500)
@@ -79,7 +85,7 @@ async def throughput(work: Path, port: int, log_path: Path, mails: int) -> None:
     await seed_participants(db_url, mails, valid_until=datetime.now(UTC) + timedelta(days=1))
     db = await Database.open(db_url)
     try:
-        users = [r[0] for r in await db.fetchall("SELECT id FROM users WHERE role = 'participant'")]
+        users = await db.read(_participants)
         now = START  # the test API's clock: its session starts a day later
         for start in range(0, len(users), 400):
             await db.write(_book_and_release, occurrence, users[start : start + 400], now)
@@ -96,18 +102,20 @@ async def throughput(work: Path, port: int, log_path: Path, mails: int) -> None:
     print(f"(a) sender: {sent} mails in {elapsed:.2f} s = {sent / elapsed:,.0f} mails/s")
 
 
-def _book_and_release(conn: object, occurrence: int, users: list[int], now: datetime) -> None:
+def _participants(conn: Conn) -> list[int]:
+    rows = conn.all("SELECT id FROM users WHERE role = 'participant' ORDER BY id")
+    return [row["id"] for row in rows]
+
+
+def _book_and_release(conn: Conn, occurrence: int, users: list[int], now: datetime) -> None:
     """Each booking writes its confirmation; cancelling right away keeps seats free."""
     for user in users:
-        outcome = bookings.book(conn, occurrence, user, now, False, mail=True)  # type: ignore[arg-type]
-        conn.execute(  # type: ignore[attr-defined]
-            "UPDATE bookings SET status = 'cancelled' WHERE id = ?", (outcome.booking.id,)
-        )
+        outcome = bookings.book(conn, occurrence, user, now, False, mail=True)
+        conn.run("UPDATE bookings SET status = 'cancelled' WHERE id = :id", id=outcome.booking.id)
 
 
-async def latency(work: Path, port: int, log_path: Path, count: int, rate: float) -> None:
-    db_url = work / "latency.db"
-    migrate(db_url)
+async def latency(new_db: NewDb, port: int, log_path: Path, count: int, rate: float) -> None:
+    db_url = new_db("latency")
     clock = Clock(datetime.now(UTC))
     config = MailConfig(smtp_host="127.0.0.1", smtp_port=port, starttls=False)
     tokens = await seed_participants(
@@ -150,6 +158,7 @@ async def main() -> None:
     parser.add_argument("--mails", type=int, default=2000)
     parser.add_argument("--bookings", type=int, default=300)
     parser.add_argument("--rate", type=float, default=50.0)
+    parser.add_argument("--engines", default="sqlite", help="comma-separated: sqlite,postgresql")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
@@ -159,11 +168,27 @@ async def main() -> None:
         server.start()
         try:
             await asyncio.sleep(1.0)
-            await throughput(work, port, log_path, args.mails)
-            await latency(work, port, log_path, args.bookings, args.rate)
+            for engine in args.engines.split(","):
+                print(f"== {engine}")
+                if engine == "sqlite":
+
+                    def new_sqlite(name: str) -> str:
+                        path = work / f"{name}.db"
+                        migrate(path)
+                        return str(path)
+
+                    await _run(new_sqlite, port, log_path, args)
+                else:
+                    with postgres_server(("synchronous_commit=off",)) as pg:
+                        await _run(lambda _: pg.new_database(), port, log_path, args)
         finally:
             server.terminate()
             server.join(5)
+
+
+async def _run(new_db: NewDb, port: int, log_path: Path, args: argparse.Namespace) -> None:
+    await throughput(new_db, port, args.mails)
+    await latency(new_db, port, log_path, args.bookings, args.rate)
 
 
 if __name__ == "__main__":

@@ -37,7 +37,9 @@ def _of_user(conn: Conn, user_id: int) -> list[Outcome]:
         " ORDER BY o.starts_at, b.id",
         user=user_id,
     )
-    return [Outcome(made, False, _occurrence(conn, made.occurrence_id)) for made in map(from_row, rows)]
+    return [
+        Outcome(made, False, _occurrence(conn, made.occurrence_id)) for made in map(from_row, rows)
+    ]
 
 
 def _roster(conn: Conn, occurrence_id: int) -> list[RosterEntry]:

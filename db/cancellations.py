@@ -12,8 +12,8 @@ from db import outbox
 from db.booking_reads import NoSuchBooking, NotYours
 from db.bookings import (
     BOOKED,
-    CANCELLED,
     BY_PARTICIPANT,
+    CANCELLED,
     SESSION_CANCELLED,
     OccurrenceEnded,
     Outcome,

@@ -7,10 +7,11 @@ against the occurrence's limit in the database itself.
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import datetime
 
-from db import bookings, outbox, seat_holds
+from db import accounts, bookings, outbox, seat_holds
+from db.accounts import User
+from db.conn import Conn
 from db.invitations import ACCEPTED, PENDING, Invitation, NotOpen, load
 from db.times import from_db, to_db
 
@@ -24,35 +25,56 @@ _IDENTITY_COLUMNS = (
 )
 
 
+class HasAccount(Exception):
+    """The guest made an account with this invitation already: they sign in instead."""
+
+
 def identity(invitation_id: int) -> str:
     return f"guest-{invitation_id}"
 
 
+def _guest_invitation(conn: Conn, invitation_id: int) -> Invitation:
+    found = load(conn, invitation_id)
+    assert found is not None
+    if found.user_id is not None:
+        raise HasAccount(invitation_id)
+    return found
+
+
 def accept_guest(
-    conn: sqlite3.Connection, invitation_id: int, name: str, token: str, now: datetime
+    conn: Conn, invitation_id: int, name: str, token: str, now: datetime
 ) -> Invitation:
     """A guest takes their seat under ``name`` (the held one, or a free one); naming
-    themselves again only changes the name. Full: ``bookings.OccurrenceFull``."""
-    found = load(conn, invitation_id)
-    assert found is not None and found.occurrence_id is not None
+    themselves again only changes the name. Full: ``bookings.OccurrenceFull``; made an
+    account already: ``HasAccount``; withdrawn: ``NotOpen``."""
+    found = _guest_invitation(conn, invitation_id)
+    assert found.occurrence_id is not None
     if found.status not in (PENDING, ACCEPTED):
         raise NotOpen(found.status)
-    occurrence = conn.execute(
-        "SELECT status, ends_at, capacity, seats_booked FROM occurrences WHERE id = ?",
-        (found.occurrence_id,),
-    ).fetchone()
-    if occurrence[0] != "scheduled":
-        raise bookings.OccurrenceCancelled(found.occurrence_id)
-    if from_db(occurrence[1]) <= now:
-        raise bookings.OccurrenceEnded(found.occurrence_id)
     first = found.status == PENDING
+    # the occurrence's row is locked (PostgreSQL) before its seats are counted
+    occurrence = conn.one(
+        "SELECT status, ends_at, capacity, seats_booked FROM occurrences WHERE id = :id"
+        f"{conn.for_update if first else ''}",
+        id=found.occurrence_id,
+    )
+    assert occurrence is not None
+    if occurrence["status"] != "scheduled":
+        raise bookings.OccurrenceCancelled(found.occurrence_id)
+    if from_db(occurrence["ends_at"]) <= now:
+        raise bookings.OccurrenceEnded(found.occurrence_id)
     if first:
         seat_holds.lapse(conn, now, found.occurrence_id)
         if not seat_holds.seat_guest(conn, invitation_id, found.occurrence_id):
-            raise bookings.OccurrenceFull(found.occurrence_id, occurrence[2], occurrence[3])
-    conn.execute(
-        "UPDATE invitations SET status = 'accepted', guest_name = ?, updated_at = ? WHERE id = ?",
-        (name, to_db(now), invitation_id),
+            raise bookings.OccurrenceFull(
+                found.occurrence_id, occurrence["capacity"], occurrence["seats_booked"]
+            )
+    conn.run(
+        "UPDATE invitations SET status = 'accepted', guest_name = :name, updated_at = :now"
+        " WHERE id = :id",
+        name=name,
+        now=to_db(now),
+        id=invitation_id,
     )
     if first:
         bookings.announce_seats(conn, found.occurrence_id)
@@ -69,29 +91,47 @@ def accept_guest(
     return done
 
 
-def adopt(conn: sqlite3.Connection, invitation_id: int, user_id: int, now: datetime) -> Invitation:
+def adopt(conn: Conn, invitation_id: int, user_id: int, now: datetime) -> Invitation:
     """The guest made an account (``user_id``): the invitation is theirs, a seat they
     hold in an occurrence still to come becomes their booking, and everything recorded
     under their guest identity moves to the account's identity."""
     found = load(conn, invitation_id)
     assert found is not None
-    conn.execute(
-        "UPDATE invitations SET user_id = ?, updated_at = ? WHERE id = ?",
-        (user_id, to_db(now), invitation_id),
+    conn.run(
+        "UPDATE invitations SET user_id = :user_id, updated_at = :now WHERE id = :id",
+        user_id=user_id,
+        now=to_db(now),
+        id=invitation_id,
     )
     seats = seat_holds.held_until(conn, invitation_id)
     if found.occurrence_id is not None and any(kind == seat_holds.GUEST for _, kind, _ in seats):
-        ends = conn.execute(
-            "SELECT status, ends_at FROM occurrences WHERE id = ?", (found.occurrence_id,)
-        ).fetchone()
-        if ends[0] == "scheduled" and from_db(ends[1]) > now:
+        ends = conn.one(
+            "SELECT status, ends_at FROM occurrences WHERE id = :id", id=found.occurrence_id
+        )
+        assert ends is not None
+        if ends["status"] == "scheduled" and from_db(ends["ends_at"]) > now:
             seat_holds.release(conn, invitation_id)  # the seat becomes the booking below
             bookings.book(conn, found.occurrence_id, user_id, now, False, mail=False)
     for table, column in _IDENTITY_COLUMNS:
-        conn.execute(
-            f"UPDATE {table} SET {column} = ? WHERE {column} = ?",
-            (f"user-{user_id}", identity(invitation_id)),
+        conn.run(
+            f"UPDATE {table} SET {column} = :new WHERE {column} = :old",
+            new=f"user-{user_id}",
+            old=identity(invitation_id),
         )
     done = load(conn, invitation_id)
     assert done is not None
     return done
+
+
+def make_account(
+    conn: Conn, invitation_id: int, display_name: str, password_hash: str, now: datetime
+) -> User:
+    """The guest makes an account with the address the invitation went to, and ``adopt``
+    gives it what they did as a guest. ``HasAccount`` if they made one already;
+    ``accounts.EmailTaken`` if the address has one otherwise."""
+    found = _guest_invitation(conn, invitation_id)
+    user = accounts.create_user(
+        conn, found.email, display_name, accounts.PARTICIPANT, password_hash
+    )
+    adopt(conn, invitation_id, user.id, now)
+    return user

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from db.database import Database
+from db.conn import Conn
+from db.rows import Source, run
 
 
-async def schema_version(db: Database) -> int:
-    row = await db.fetchone("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")
-    return int(row[0]) if row else 0
+def _version(conn: Conn) -> int:
+    return int(conn.value("SELECT COALESCE(MAX(version), 0) AS version FROM schema_migrations"))
+
+
+async def schema_version(source: Source) -> int:
+    return await run(source, _version)

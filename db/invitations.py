@@ -16,15 +16,11 @@ from datetime import datetime, timedelta
 from db import bookings, outbox, seat_holds
 from db.conn import Conn, Row
 from db.events import record_event
-from db.invitation_notices import release_occurrence, tell_moved, tell_series_moved
+from db.invitation_notices import release_occurrence as release_occurrence
+from db.invitation_notices import tell_moved as tell_moved
+from db.invitation_notices import tell_series_moved as tell_series_moved
 from db.rows import Source, run
 from db.times import from_db, to_db
-
-__all__ = [  # the notices are part of what this module offers (db.sessions calls them)
-    "release_occurrence",
-    "tell_moved",
-    "tell_series_moved",
-]
 
 MEMBER, GUEST = "member", "guest"
 PENDING, ACCEPTED, DECLINED, REVOKED = "pending", "accepted", "declined", "revoked"
@@ -99,12 +95,10 @@ def load(conn: Conn, invitation_id: int) -> Invitation | None:
 
 
 def _targets(conn: Conn, new: NewInvitation, now: datetime) -> list[int]:
-    """The occurrences the invitation is for; refuses a cancelled or ended one. Where seats
-    are to be held, their rows are locked (PostgreSQL) before seats are counted."""
-    lock = conn.for_update if new.hold is not None else ""
+    """The occurrences the invitation is for; refuses a cancelled or ended one."""
     if new.occurrence_id is not None:
         row = conn.one(
-            f"SELECT status, ends_at FROM occurrences WHERE id = :id{lock}", id=new.occurrence_id
+            "SELECT status, ends_at FROM occurrences WHERE id = :id", id=new.occurrence_id
         )
         if row is None:
             raise bookings.NoSuchOccurrence(new.occurrence_id)
@@ -114,10 +108,9 @@ def _targets(conn: Conn, new: NewInvitation, now: datetime) -> list[int]:
             raise bookings.OccurrenceEnded(new.occurrence_id)
         return [new.occurrence_id]
     rows = conn.all(
-        "SELECT o.id FROM occurrences o WHERE o.session_id = :session"
-        " AND o.status = 'scheduled' AND o.ends_at > :now"
-        " AND EXISTS (SELECT 1 FROM sessions s WHERE s.id = o.session_id AND s.status = 'active')"
-        f" ORDER BY o.starts_at{lock}",
+        "SELECT o.id FROM occurrences o JOIN sessions s ON s.id = o.session_id"
+        " WHERE o.session_id = :session AND s.status = 'active' AND o.status = 'scheduled'"
+        " AND o.ends_at > :now ORDER BY o.starts_at",
         session=new.session_id,
         now=to_db(now),
     )
@@ -317,52 +310,5 @@ async def of_session(source: Source, session_id: int) -> list[Invitation]:
     return await run(source, _where, "i.session_id = :value ORDER BY i.id", session_id)
 
 
-def sent_since(conn: Conn, invited_by: int, since: datetime) -> list[datetime]:
-    """When this facilitator's invitations since ``since`` were sent (or sent again), oldest
-    first: what the rate limit counts."""
-    rows = conn.all(
-        "SELECT updated_at FROM invitations WHERE invited_by = :by AND updated_at >= :since"
-        " ORDER BY updated_at",
-        by=invited_by,
-        since=to_db(since),
-    )
-    return [from_db(row["updated_at"]) for row in rows]
-
-
 async def seats(source: Source, invitation_id: int) -> list[tuple[int, str, str | None]]:
     return await run(source, seat_holds.held_until, invitation_id)
-
-
-@dataclass(frozen=True)
-class PastParticipant:
-    user_id: int
-    display_name: str
-    last_met: datetime  # start of the last meeting of this facilitator they were booked on
-    meetings: int
-
-
-def load_past_participants(
-    conn: Conn, facilitator_id: int, now: datetime, limit: int = 200
-) -> list[PastParticipant]:
-    """People booked on this facilitator's meetings that have ended, most recent first."""
-    rows = conn.all(
-        "SELECT u.id, u.display_name, MAX(o.starts_at) AS last_met,"
-        " COUNT(DISTINCT o.id) AS meetings"
-        " FROM bookings b JOIN occurrences o ON o.id = b.occurrence_id"
-        " JOIN sessions s ON s.id = o.session_id JOIN users u ON u.id = b.user_id"
-        " WHERE s.facilitator_id = :facilitator AND b.status = 'booked' AND o.ends_at <= :now"
-        " GROUP BY u.id, u.display_name ORDER BY last_met DESC, u.id LIMIT :limit",
-        facilitator=facilitator_id,
-        now=to_db(now),
-        limit=limit,
-    )
-    return [
-        PastParticipant(r["id"], r["display_name"], from_db(r["last_met"]), int(r["meetings"]))
-        for r in rows
-    ]
-
-
-async def past_participants(
-    source: Source, facilitator_id: int, now: datetime, limit: int = 200
-) -> list[PastParticipant]:
-    return await run(source, load_past_participants, facilitator_id, now, limit)

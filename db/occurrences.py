@@ -228,7 +228,11 @@ def set_times(
 
 
 def set_capacity(conn: Conn, occurrence_id: int, capacity: int) -> None:
-    conn.run("UPDATE occurrences SET capacity = :capacity WHERE id = :id", capacity=capacity, id=occurrence_id)
+    conn.run(
+        "UPDATE occurrences SET capacity = :capacity WHERE id = :id",
+        capacity=capacity,
+        id=occurrence_id,
+    )
 
 
 def mark_cancelled(conn: Conn, occurrence_id: int, now: datetime) -> None:
@@ -241,6 +245,7 @@ def mark_cancelled(conn: Conn, occurrence_id: int, now: datetime) -> None:
 
 def delete_unbooked(conn: Conn, occurrence_id: int) -> bool:
     """Remove an occurrence nobody ever booked; False (and nothing done) if anyone did."""
+    lock(conn, occurrence_id)  # a booking committed meanwhile is seen below
     try:
         with conn.savepoint():
             deleted = conn.run(

@@ -31,7 +31,9 @@ _DUE = (
 
 
 async def any_due(source: Source, now: datetime) -> bool:
-    found = await fetchone(source, f"SELECT 1 AS due FROM outbox WHERE {_DUE} LIMIT 1", {"now": to_db(now)})
+    found = await fetchone(
+        source, f"SELECT 1 AS due FROM outbox WHERE {_DUE} LIMIT 1", {"now": to_db(now)}
+    )
     return found is not None
 
 

@@ -174,7 +174,7 @@ async def attendance(
     present now. Pass exactly one of ``room_name`` and ``occurrence_id``."""
     column, key = scope(room_name, occurrence_id)
     rows = await run(source, _stays, column, key)
-    until = now or datetime.now(UTC)
+    until = from_db(to_db(now or datetime.now(UTC)))  # to the millisecond, as stored
     people: dict[str, list[Row]] = {}
     for row in rows:
         people.setdefault(row["identity"], []).append(row)

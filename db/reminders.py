@@ -8,41 +8,46 @@ each reminder happen once, whichever process finds it first.
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import datetime, timedelta
 
 from db import outbox
-from db.times import to_db
+from db.conn import Conn
+from db.times import from_db, to_db
 
-_WINDOW = "o.status = 'scheduled' AND o.starts_at > ? AND o.starts_at <= ?"
-_BEFORE = "strftime('%Y-%m-%dT%H:%M:%fZ', o.starts_at, ?)"
+_WINDOW = "o.status = 'scheduled' AND o.starts_at > :now AND o.starts_at <= :until"
+# who may be due, with when they got their seat (``since``): whether that was before the
+# reminder time is decided in Python, the same on both engines
 _MEMBERS = (
-    "SELECT b.occurrence_id, b.user_id, NULL, NULL FROM occurrences o"
+    "SELECT b.occurrence_id, b.user_id, NULL AS invitation_id, NULL AS email, o.starts_at,"
+    " b.updated_at AS since FROM occurrences o"
     " JOIN bookings b ON b.occurrence_id = o.id JOIN users u ON u.id = b.user_id"
     f" WHERE {_WINDOW} AND b.status = 'booked' AND u.reminder_emails = 1"
-    f" AND b.updated_at <= {_BEFORE} AND NOT EXISTS (SELECT 1 FROM outbox x"
-    "  WHERE x.dedupe_key = 'reminder:' || b.occurrence_id || ':user-' || b.user_id)"
+    " AND NOT EXISTS (SELECT 1 FROM outbox x WHERE x.dedupe_key = 'reminder:'"
+    "  || CAST(b.occurrence_id AS TEXT) || ':user-' || CAST(b.user_id AS TEXT))"
 )
 _GUESTS = (
-    "SELECT s.occurrence_id, NULL, i.id, i.email FROM occurrences o"
+    "SELECT s.occurrence_id, NULL, i.id, i.email, o.starts_at, i.updated_at FROM occurrences o"
     " JOIN invitation_seats s ON s.occurrence_id = o.id"
     " JOIN invitations i ON i.id = s.invitation_id"
-    f" WHERE {_WINDOW} AND s.kind = 'guest' AND i.updated_at <= {_BEFORE}"
-    " AND NOT EXISTS (SELECT 1 FROM outbox x"
-    "  WHERE x.dedupe_key = 'reminder:' || s.occurrence_id || ':guest-' || i.id)"
+    f" WHERE {_WINDOW} AND s.kind = 'guest'"
+    " AND NOT EXISTS (SELECT 1 FROM outbox x WHERE x.dedupe_key = 'reminder:'"
+    "  || CAST(s.occurrence_id AS TEXT) || ':guest-' || CAST(i.id AS TEXT))"
 )
 
 Due = tuple[int, int | None, int | None, str | None]  # occurrence, user, invitation, email
 
 
-def due(conn: sqlite3.Connection, now: datetime, lead: timedelta) -> list[Due]:
-    minutes = f"-{int(lead.total_seconds() // 60)} minutes"
-    params = (to_db(now), to_db(now + lead), minutes)
-    rows = conn.execute(f"{_MEMBERS} UNION ALL {_GUESTS}", params * 2).fetchall()
-    return [(row[0], row[1], row[2], row[3]) for row in rows]
+def due(conn: Conn, now: datetime, lead: timedelta) -> list[Due]:
+    rows = conn.all(f"{_MEMBERS} UNION ALL {_GUESTS}", now=to_db(now), until=to_db(now + lead))
+    lead = timedelta(minutes=int(lead.total_seconds() // 60))  # whole minutes, as always
+    return [
+        (row["occurrence_id"], row["user_id"], row["invitation_id"], row["email"])
+        for row in rows
+        if from_db(row["since"]) <= from_db(row["starts_at"]) - lead
+    ]
 
 
-def enqueue_due(conn: sqlite3.Connection, now: datetime, lead: timedelta) -> int:
+def enqueue_due(conn: Conn, now: datetime, lead: timedelta) -> int:
     """Write every reminder now due into the outbox; how many."""
     made = 0
     for occurrence_id, user_id, invitation_id, email in due(conn, now, lead):
@@ -63,9 +68,10 @@ def enqueue_due(conn: sqlite3.Connection, now: datetime, lead: timedelta) -> int
     return made
 
 
-def lapsed_hold_exists(conn: sqlite3.Connection, now: datetime) -> bool:
-    row = conn.execute(
-        "SELECT 1 FROM invitation_seats WHERE kind = 'hold' AND held_until <= ? LIMIT 1",
-        (to_db(now),),
-    ).fetchone()
+def lapsed_hold_exists(conn: Conn, now: datetime) -> bool:
+    row = conn.one(
+        "SELECT 1 AS found FROM invitation_seats WHERE kind = 'hold' AND held_until <= :now"
+        " LIMIT 1",
+        now=to_db(now),
+    )
     return row is not None

@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import jwt
 import pytest_asyncio
@@ -129,9 +128,9 @@ async def test_a_guest_makes_an_account_and_keeps_their_vocabulary_and_seat(
     room = (await api.call("POST", "/api/guest/token", json={"token": token})).body["room"]
     db = await Database.open(db_url)
     try:
-        async with db.transaction() as conn:
-            looked_up = Lookup("went", "go", "We went home.", "m1", api.clock.now)
-            await record_lookup(conn, RoomRef(room, occurrence), f"guest-{invitation}", looked_up)
+        looked_up = Lookup("went", "go", "We went home.", "m1", api.clock.now)
+        ref = RoomRef(room, occurrence)
+        await db.write(record_lookup, ref, f"guest-{invitation}", looked_up)
     finally:
         await db.aclose()
 

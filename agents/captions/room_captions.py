@@ -174,7 +174,7 @@ class RoomCaptions:
         )
         await self._send(segment.segment_id, text, track_sid, speaker, final=True)
         room, occurrence_id = self._room.name, self._occurrence_id
-        # through the worker's one writer, beside chat and presence (no file-lock contention)
+        # through the worker's one store, in order with the room's chat and presence writes
         await asyncio.wrap_future(self._store.write(insert_segment, room, occurrence_id, segment))
         log.debug("caption stored in %s for %s", self._room.name, speaker.identity)
 
