@@ -213,10 +213,3 @@ def containing(conn: Conn, room_name: str, text: str, before_id: int, limit: int
         limit=limit,
     )
     return [row["body"] for row in rows]
-
-
-async def latest_containing(
-    source: Source, room_name: str, text: str, *, before_id: int, limit: int = 20
-) -> list[str]:
-    """``containing``, on its own read or inside a unit of work."""
-    return await run(source, containing, room_name, text, before_id, limit)
