@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from db.url import DbUrl
 from colearn.config import ConfigError, LiveKitConfig, db_url, env, env_bool, env_int
+from db.url import DbUrl
 from mail.config import MailConfig
 
 NO_SMTP = MailConfig()

@@ -18,7 +18,7 @@ import logging
 from contextlib import suppress
 from datetime import timedelta
 
-from db import Database
+from db import Database, Unavailable
 from db.events import Event, events_after, latest_event_id
 
 log = logging.getLogger("colearn.api.events")
@@ -95,9 +95,12 @@ class EventHub:
             self._wake.clear()
             try:
                 await self._drain()
+            except Unavailable as exc:
+                log.warning("reading new events failed (%s); trying again", exc)
+                await asyncio.sleep(1.0)
             except Exception:
                 log.exception("reading new events failed; trying again")
-                await asyncio.sleep(self._poll)
+                await asyncio.sleep(1.0)
 
     async def _drain(self) -> None:
         if not self._by_topic:

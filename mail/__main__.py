@@ -18,6 +18,7 @@ import sys
 from datetime import UTC, datetime, timedelta
 
 from colearn.config import ConfigError, db_url, env
+from colearn.database_check import database_problem
 from db import Database, outbox, outbox_claims
 from mail.config import MailConfig
 from mail.preview import rendered, subject
@@ -72,7 +73,12 @@ async def _send(db: Database, config: MailConfig, lease: float) -> int:
 
 async def _main(args: argparse.Namespace) -> int:
     config = MailConfig.from_env()
-    db = await Database.open(db_url())
+    url = db_url()
+    problem = await asyncio.to_thread(database_problem, url)
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
+    db = await Database.open(url, run_migrations=False)
     try:
         if args.command == "list":
             await _list(db, config, args.status, args.limit)

@@ -14,7 +14,7 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
-from db import Database, invitations, reminders
+from db import Database, Unavailable, invitations, reminders
 from mail.config import MailConfig
 from mail.sender import Sender
 
@@ -65,6 +65,9 @@ class MailWorker:
             self._wake.clear()
             try:
                 busy = await self.round() > 0
+            except Unavailable as exc:  # the database is away: no traceback, try again
+                log.warning("mail round failed (%s); trying again in %s", exc, self.config.poll)
+                busy = False
             except Exception:
                 log.exception("mail round failed; trying again in %s", self.config.poll)
                 busy = False

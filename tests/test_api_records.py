@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import aiohttp
 
 from db import Database, occurrences
 from db.chat import ChatMessage, store_message
+from db.conn import Conn
 from db.presence import Arrival, join, leave
 from db.room_ref import RoomRef
 from db.vocabulary import Lookup, record_lookup
@@ -31,12 +33,11 @@ async def _booked(api: Api) -> tuple[Actor, Actor, int, RoomRef, datetime]:
     return ada, ben, occurrence_id, RoomRef(found.room_name, occurrence_id), found.starts_at
 
 
-async def _as_agent(api: Api, work) -> None:  # type: ignore[no-untyped-def]
-    """Write as the agent does: through db's functions, in one transaction."""
+async def _as_agent(api: Api, work: Callable[[Conn], None]) -> None:
+    """Write as the agent does: through db's functions, in one unit of work."""
     db = await Database.open(api.config.db_url, run_migrations=False)
     try:
-        async with db.transaction() as conn:
-            await work(conn)
+        await db.write(work)
     finally:
         await db.aclose()
 
@@ -44,12 +45,12 @@ async def _as_agent(api: Api, work) -> None:  # type: ignore[no-untyped-def]
 async def test_members_page_through_the_chat_in_order(api: Api) -> None:
     ada, ben, occurrence_id, room, start = await _booked(api)
 
-    async def chat(conn) -> None:  # type: ignore[no-untyped-def]
+    def chat(conn: Conn) -> None:
         for n in range(5):
             message = ChatMessage(
                 f"m{n}", f"user-{ben.id}", "Ben", f"message {n}", start + timedelta(seconds=n)
             )
-            await store_message(conn, room, message)
+            store_message(conn, room, message)
 
     await _as_agent(api, chat)
     path = f"/api/occurrences/{occurrence_id}/messages"
@@ -71,12 +72,12 @@ async def test_the_facilitator_sees_who_came_and_for_how_long(api: Api) -> None:
     ada, ben, occurrence_id, room, start = await _booked(api)
     identity = f"user-{ben.id}"
 
-    async def stays(conn) -> None:  # type: ignore[no-untyped-def]
+    def stays(conn: Conn) -> None:
         # Ben drops after 10 minutes and comes back 5 minutes later for 20 more.
-        await join(conn, room, Arrival(identity, "Ben", start))
-        await leave(conn, room, identity, start + timedelta(minutes=10))
-        await join(conn, room, Arrival(identity, "Ben", start + timedelta(minutes=15)))
-        await leave(conn, room, identity, start + timedelta(minutes=35))
+        join(conn, room, Arrival(identity, "Ben", start))
+        leave(conn, room, identity, start + timedelta(minutes=10))
+        join(conn, room, Arrival(identity, "Ben", start + timedelta(minutes=15)))
+        leave(conn, room, identity, start + timedelta(minutes=35))
 
     await _as_agent(api, stays)
     path = f"/api/occurrences/{occurrence_id}/attendance"
@@ -99,14 +100,14 @@ async def test_a_learner_reads_their_own_vocabulary_notebook(api: Api) -> None:
     _ada, ben, occurrence_id, room, start = await _booked(api)
     other = await api.register()
 
-    async def looked_up(conn) -> None:  # type: ignore[no-untyped-def]
-        await record_lookup(
+    def looked_up(conn: Conn) -> None:
+        record_lookup(
             conn,
             room,
             f"user-{ben.id}",
             Lookup("went", "go", "We went to the market.", "d1", start),
         )
-        await record_lookup(conn, room, f"user-{other.id}", Lookup("ice", "ice", None, "d2", start))
+        record_lookup(conn, room, f"user-{other.id}", Lookup("ice", "ice", None, "d2", start))
 
     await _as_agent(api, looked_up)
     reply = await api.call("GET", "/api/me/vocabulary", as_=ben)

@@ -121,7 +121,8 @@ def test_an_unreachable_postgresql_stops_a_process_naming_colearn_db(
 
 
 async def test_requests_get_503_while_postgresql_is_away_and_work_when_it_is_back() -> None:
-    with postgres_server() as server:
+    # durable commits (the tests' usual server gives that up), as it stops abruptly
+    with postgres_server(("fsync=off",)) as server:
         async with running_api(server.new_database()) as api:
             ada = await api.register("facilitator")
             server.stop()
