@@ -23,6 +23,7 @@ from psycopg.rows import dict_row
 from db.conn import Conn
 from db.engines.postgres import PgConn
 from db.engines.sqlite import SqliteConn
+from db.errors import Conflict
 from db.migrate import current_version_of, migrate, newest
 from db.url import POSTGRESQL, DbUrl
 
@@ -130,6 +131,16 @@ def copy(
     """Copy every row of ``source`` into the empty ``target``; returns the counts."""
     _check(source, target)
     migrate(target)
+    try:
+        return _copy_all(source, target, progress)
+    except (sqlite3.Error, psycopg.Error, Conflict) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise CopyRefused(f"the copy failed and nothing was kept: {first}") from exc
+
+
+def _copy_all(
+    source: DbUrl, target: DbUrl, progress: Callable[[str, int, int], None] | None
+) -> list[TableCount]:
     with _connect(source) as src, _connect(target) as dst:
         missing = _tables_of(src) ^ set(TABLES)
         if missing:
@@ -185,13 +196,18 @@ def _values(row: object, columns: list[str]) -> list[object]:
 
 def _restart_identities(conn: Conn) -> None:
     """New rows on PostgreSQL take ids after the copied ones."""
-    for table in TABLES:
-        sequence = conn.value("SELECT pg_get_serial_sequence(:t, 'id') AS s", t=table)
-        if sequence is not None:
-            conn.execute(
-                f"SELECT setval(:s, COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)",
-                s=sequence,
-            )
+    identities = conn.all(
+        "SELECT table_name, column_name FROM information_schema.columns"
+        " WHERE is_identity = 'YES' AND table_schema = current_schema()"
+    )
+    for row in identities:
+        table, column = row["table_name"], row["column_name"]
+        conn.execute(
+            f"SELECT setval(pg_get_serial_sequence(:t, :c),"
+            f" COALESCE((SELECT MAX({column}) FROM {table}), 0) + 1, false)",
+            t=table,
+            c=column,
+        )
 
 
 def _seats(conn: Conn) -> list[tuple[int, int]]:

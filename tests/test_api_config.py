@@ -40,7 +40,9 @@ def test_a_bad_setting_is_refused_naming_the_variable(name: str, value: str) -> 
 def test_0002_counts_the_seats_already_booked(tmp_path: Path) -> None:
     old = tmp_path / "old-migrations"
     old.mkdir()
-    (old / "0001_initial.sqlite.sql").write_text((MIGRATIONS_DIR / "0001_initial.sqlite.sql").read_text())
+    (old / "0001_initial.sqlite.sql").write_text(
+        (MIGRATIONS_DIR / "0001_initial.sqlite.sql").read_text()
+    )
     path = tmp_path / "colearn.db"
     migrate(path, old)
     with closing(sqlite3.connect(path)) as conn, conn:
