@@ -38,6 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from db import Database, accounts, sessions  # noqa: E402
+from db.conn import Conn  # noqa: E402
 from db.sessions import SessionFields  # noqa: E402
 from tests.support.api_client import seed_participants  # noqa: E402
 from tests.support.postgres import postgres_server  # noqa: E402
@@ -67,35 +68,37 @@ async def seed(db_url: str, users: int, occurrences: int) -> tuple[list[str], li
     """Participants with tokens, and one session with ``occurrences`` of ``users`` seats."""
     valid_until = datetime.now(UTC) + timedelta(days=1)
     tokens = await seed_participants(db_url, users, valid_until=valid_until, prefix="bench")
+    start = datetime.now(UTC) + timedelta(days=1)
+    slots = [
+        (start + timedelta(hours=i), start + timedelta(hours=i, minutes=45))
+        for i in range(occurrences)
+    ]
+    fields = SessionFields(
+        title="Bench",
+        description="",
+        level="",
+        topic="",
+        timezone="UTC",
+        starts_local=start.replace(tzinfo=None),
+        duration_minutes=45,
+        capacity=max(users, 1),
+        rrule=None,
+    )
+
+    def create(conn: Conn) -> list[int]:
+        host = accounts.create_user(conn, "host@bench", "Host", "facilitator", "-")
+        session_id = sessions.create(conn, host.id, fields, slots)
+        rows = conn.all(
+            "SELECT id FROM occurrences WHERE session_id = :id ORDER BY id", id=session_id
+        )
+        return [row["id"] for row in rows]
+
     db = await Database.open(db_url)
     try:
-        async with db.transaction() as conn:
-            host = await accounts.create_user(
-                conn, email="host@bench", display_name="Host", role="facilitator", password_hash="-"
-            )
-            start = datetime.now(UTC) + timedelta(days=1)
-            slots = [
-                (start + timedelta(hours=i), start + timedelta(hours=i, minutes=45))
-                for i in range(occurrences)
-            ]
-            fields = SessionFields(
-                title="Bench",
-                description="",
-                level="",
-                topic="",
-                timezone="UTC",
-                starts_local=start.replace(tzinfo=None),
-                duration_minutes=45,
-                capacity=max(users, 1),
-                rrule=None,
-            )
-            session_id = await sessions.create(conn, host.id, fields, slots)
-        rows = await db.fetchall(
-            "SELECT id FROM occurrences WHERE session_id = ? ORDER BY id", (session_id,)
-        )
+        occurrence_ids = await db.write(create)
     finally:
         await db.aclose()
-    return tokens, [row[0] for row in rows]
+    return tokens, occurrence_ids
 
 
 def cpu_seconds(pid: int) -> float:
@@ -327,7 +330,7 @@ async def main(args: argparse.Namespace) -> None:
                 )
             else:
                 with postgres_server(BENCH_POSTGRES) as server:
-                    url = server.new_database()
+                    url = server.new_database(socket=True)
                     results.append(await run_engine(args, engine, url, bare, bare_proc.pid))
     finally:
         bare_proc.terminate()

@@ -2,8 +2,8 @@
 
 The writing functions are synchronous units of work (``fn(conn, ...)``): run them with
 ``Database.write``, or call them inside a caller's unit of work. Seats are counted with the
-occurrence's row locked (``occurrences.lock``: ``FOR UPDATE`` on PostgreSQL, where bookings
-run concurrently; SQLite's single writer serializes them already), so concurrent requests
+occurrence's row locked (``FOR UPDATE`` on PostgreSQL, where bookings run concurrently;
+SQLite's single writer serializes them already), so concurrent requests
 see each other's bookings. The triggers of migration 0002 keep ``occurrences.seats_booked``
 and a CHECK makes the database refuse an overbooking even if this were ever bypassed.
 Cancelling is in ``db.cancellations``, the reads the API answers with in
@@ -20,6 +20,7 @@ from db.conn import Conn, Row
 from db.engines import at_group_end
 from db.events import record_event
 from db.occurrences import Occurrence
+from db.rows import Source, run
 from db.times import from_db, to_db
 
 BOOKED = "booked"
@@ -120,6 +121,10 @@ def load_of(conn: Conn, occurrence_id: int, user_id: int) -> Booking | None:
         user=user_id,
     )
     return None if row is None else from_row(row)
+
+
+async def booking(source: Source, booking_id: int) -> Booking | None:
+    return await run(source, load, booking_id)
 
 
 def announce_seats(conn: Conn, occurrence_id: int) -> None:

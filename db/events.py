@@ -44,17 +44,25 @@ def topic_for(occurrence_id: int | None, room_name: str) -> str:
 
 def record_event(conn: Conn, topic: str, kind: str, payload: dict[str, Any]) -> int:
     """Record an event inside the unit of work running on ``conn``; returns its id."""
+    values = {"topic": topic, "kind": kind, "payload": orjson.dumps(payload).decode()}
     if conn.dialect == POSTGRESQL and "events_locked" not in conn.info:
-        conn.execute("SELECT pg_advisory_xact_lock(:key)", key=EVENT_LOCK)
-        conn.execute("NOTIFY colearn_events")
         conn.info["events_locked"] = True
+        # the lock and the wake-up ride on the first insert: one round trip, not three
+        return int(
+            conn.value(
+                "INSERT INTO events (topic, kind, payload)"
+                " SELECT :topic, :kind, :payload FROM"
+                " (SELECT pg_advisory_xact_lock(:key), pg_notify('colearn_events', '')) AS lock"
+                " RETURNING id",
+                values,
+                key=EVENT_LOCK,
+            )
+        )
     return int(
         conn.value(
             "INSERT INTO events (topic, kind, payload) VALUES (:topic, :kind, :payload)"
             " RETURNING id",
-            topic=topic,
-            kind=kind,
-            payload=orjson.dumps(payload).decode(),
+            values,
         )
     )
 

@@ -26,8 +26,6 @@ from db.times import from_db, to_db
 ACTIVE = "active"
 CANCELLED = "cancelled"
 
-__all__ = ["ACTIVE", "CANCELLED", "CapacityBelowBooked", "NotActive", "Session", "SessionFields"]
-
 
 @dataclass(frozen=True)
 class SessionFields:

@@ -14,10 +14,11 @@ from typing import Any
 
 import pytest
 
-from db import Database, accounts, bookings, cancellations, sessions
+from db import Database, accounts, bookings, cancellations, occurrence_changes, sessions
 from db.conn import Conn
 from db.engines.sqlite import CHECKPOINT_AT_BYTES
 from db.events import record_event
+from db.occurrences import Occurrence
 from db.sessions import SessionFields
 
 
@@ -250,6 +251,30 @@ async def test_seats_stay_right_while_people_book_wait_and_cancel_at_once(db_url
         assert all(status[p] == "waitlisted" for p in people[7:])
         seats = await _all(db, "SELECT seats_booked FROM occurrences WHERE id = :id", id=occurrence)
         assert seats == [{"seats_booked": 3}]
+    finally:
+        await db.aclose()
+
+
+async def test_a_smaller_seat_limit_set_while_people_book_never_overbooks(db_url: str) -> None:
+    db = await Database.open(db_url)
+    try:
+        occurrence, people = await db.write(_meeting, 6, 10)
+        now = datetime.now(UTC)
+        results = await asyncio.gather(
+            *(db.write(bookings.book, occurrence, p, now, False) for p in people[:5]),
+            db.write(occurrence_changes.edit, occurrence, None, None, 3, now),
+            *(db.write(bookings.book, occurrence, p, now, False) for p in people[5:]),
+            return_exceptions=True,
+        )
+        refusals = (bookings.OccurrenceFull, occurrence_changes.CapacityBelowBooked)
+        assert all(isinstance(r, (bookings.Outcome, Occurrence, *refusals)) for r in results)
+        booked = sum(isinstance(r, bookings.Outcome) for r in results)
+        (seats,) = await _all(
+            db, "SELECT seats_booked, capacity FROM occurrences WHERE id = :id", id=occurrence
+        )
+        assert seats["seats_booked"] == booked <= seats["capacity"]
+        edited = results[5]
+        assert seats["capacity"] == (3 if isinstance(edited, Occurrence) else 6)
     finally:
         await db.aclose()
 

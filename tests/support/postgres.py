@@ -67,19 +67,23 @@ class PostgresServer:
             check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
 
-    def url(self, database: str) -> str:
+    def url(self, database: str, *, socket: bool = False) -> str:
+        """Over TCP on loopback, or over the Unix socket (as a process on the database's
+        own machine would connect)."""
+        if socket:
+            return f"postgresql://{self.user}@/{database}?host={self.directory}&port={self.port}"
         return f"postgresql://{self.user}@127.0.0.1:{self.port}/{database}"
 
     def admin(self) -> psycopg.Connection:
         return psycopg.connect(self.url("postgres"), autocommit=True)
 
-    def new_database(self, *, migrated: bool = True) -> str:
+    def new_database(self, *, migrated: bool = True, socket: bool = False) -> str:
         """A database no other test uses; migrated (a copy of the template) by default."""
         name = f"t{os.getpid()}_{next(self._names)}"
         template = TEMPLATE if migrated else "template0"
         with self.admin() as conn:
             conn.execute(f'CREATE DATABASE "{name}" TEMPLATE {template}')
-        return self.url(name)
+        return self.url(name, socket=socket)
 
 
 def _as_server_user() -> tuple[list[str], str]:
