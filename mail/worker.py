@@ -73,5 +73,8 @@ class MailWorker:
                 busy = False
             if busy:
                 continue  # more may be due; commits of our own marks would wake us anyway
+            # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow a cancel
+            # that lands just as the wake-up does, and the worker would never stop
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.config.poll.total_seconds())
+                async with asyncio.timeout(self.config.poll.total_seconds()):
+                    await self._wake.wait()
