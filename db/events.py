@@ -161,6 +161,3 @@ async def replay(
         source, _replay, after_id, sorted(occurrence_topics), own_topic, own_after_id, limit
     )
 
-
-async def append_event(*_args: object) -> int:  # TRANSITIONAL: callers become units of work
-    raise NotImplementedError("append_event is gone: call record_event inside a unit of work")

@@ -48,8 +48,6 @@ class SqliteConn(Conn):
 
     def execute(self, sql: str, params: Params | None = None, /, **named: Any) -> Cursor:
         values = merge(params, named)
-        if isinstance(values, tuple | list):  # TRANSITIONAL: positional "?" parameters
-            return self.raw.execute(sql, values)
         if needs_expansion(values):
             sql, values = _expand(sql, values)
         try:
