@@ -92,9 +92,7 @@ async def sign_out(request: web.Request) -> web.Response:
     await require_user(request)
     owner = await signed_in(request)
     assert owner is not None  # require_user saw to that
-    await request.app[DB].write(
-        accounts.revoke_token, owner.token_id, request.app[CONFIG].clock()
-    )
+    await request.app[DB].write(accounts.revoke_token, owner.token_id, request.app[CONFIG].clock())
     auth.forget(request)
     response = web.Response(status=204)
     response.del_cookie(COOKIE, path="/")

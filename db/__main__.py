@@ -1,8 +1,8 @@
 """``python -m db``: the database's own commands.
 
-    python -m db migrate [--db URL]   create or upgrade the database (COLEARN_DB by default)
-    python -m db copy SOURCE TARGET   copy every row into an empty database, either way
-                                      between SQLite and PostgreSQL
+python -m db migrate [--db URL]   create or upgrade the database (COLEARN_DB by default)
+python -m db copy SOURCE TARGET   copy every row into an empty database, either way
+                                  between SQLite and PostgreSQL
 """
 
 from __future__ import annotations

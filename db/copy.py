@@ -171,8 +171,7 @@ def _copy_table(
     total = count(src, table)
     columns = _columns(src, table)
     insert = (
-        f"INSERT INTO {table} ({', '.join(columns)})"
-        f" VALUES ({', '.join(':' + c for c in columns)})"
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(':' + c for c in columns)})"
     )
     order = "invitation_id, occurrence_id" if table == "invitation_seats" else "1"
     done = 0

@@ -160,4 +160,3 @@ async def replay(
     return await run(
         source, _replay, after_id, sorted(occurrence_topics), own_topic, own_after_id, limit
     )
-

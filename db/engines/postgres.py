@@ -59,7 +59,6 @@ class PgConn(Conn):
         except psycopg.IntegrityError as exc:
             raise Conflict(_first_line(exc)) from exc
 
-
     def run_many(self, sql: str, rows: list[Params]) -> None:
         try:
             with self.raw.cursor() as cursor:

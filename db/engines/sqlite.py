@@ -55,7 +55,6 @@ class SqliteConn(Conn):
         except sqlite3.IntegrityError as exc:
             raise Conflict(str(exc)) from exc
 
-
     def run_many(self, sql: str, rows: list[Params]) -> None:
         try:
             self.raw.executemany(sql, rows)
