@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from db import occurrences, outbox, seat_holds
 from db.conn import Conn, Row
@@ -134,7 +135,7 @@ def announce_seats(conn: Conn, occurrence_id: int) -> None:
 
 
 def _announce_now(conn: Conn, occurrence_id: int) -> None:
-    current = _occurrence(conn, occurrence_id)
+    current = load_occurrence(conn, occurrence_id)
     payload = {
         "occurrence_id": current.id,
         "status": current.status,
@@ -156,6 +157,29 @@ def tell(conn: Conn, kind: str, booking: Booking) -> None:
         "waitlist_position": booking.waitlist_position,
     }
     record_event(conn, f"user:{booking.user_id}", kind, payload)
+
+
+def tell_and_mail(
+    conn: Conn,
+    kind: str,
+    mail: str,
+    booking: Booking,
+    now: datetime,
+    payload: dict[str, Any] | None = None,
+    *,
+    series_wide: bool = False,
+) -> None:
+    """The owner's event and mail about what just happened to their booking."""
+    tell(conn, kind, booking)
+    outbox.enqueue(
+        conn,
+        mail,
+        now=now,
+        user_id=booking.user_id,
+        occurrence_id=booking.occurrence_id,
+        payload={"booking_id": booking.id, **(payload or {})},
+        series_wide=series_wide,
+    )
 
 
 # After the lock: whether an invitation hold on the occurrence has lapsed (a locking read
@@ -259,7 +283,8 @@ def book(
     return Outcome(made, True, occurrences.reload_seats(conn, current))
 
 
-def _occurrence(conn: Conn, occurrence_id: int) -> Occurrence:
+def load_occurrence(conn: Conn, occurrence_id: int) -> Occurrence:
+    """The occurrence a unit of work has already found exists."""
     current = occurrences.load(conn, occurrence_id)
     assert current is not None
     return current
@@ -316,13 +341,5 @@ def promote(conn: Conn, occurrence_id: int, now: datetime) -> list[Booking]:
         )
         made = load(conn, booking_id)
         assert made is not None
-        tell(conn, "booking.promoted", made)
-        outbox.enqueue(
-            conn,
-            outbox.WAITLIST_PROMOTED,
-            now=now,
-            user_id=made.user_id,
-            occurrence_id=occurrence_id,
-            payload={"booking_id": made.id},
-        )
+        tell_and_mail(conn, "booking.promoted", outbox.WAITLIST_PROMOTED, made, now)
         promoted.append(made)

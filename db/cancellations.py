@@ -19,12 +19,11 @@ from db.bookings import (
     Outcome,
     announce_seats,
     load,
+    load_occurrence,
     promote,
-    tell,
+    tell_and_mail,
 )
 from db.conn import Conn
-from db.occurrences import Occurrence
-from db.occurrences import load as load_occurrence
 from db.times import from_db, to_db
 
 _CANCEL = (
@@ -50,7 +49,7 @@ def cancel(conn: Conn, booking_id: int, user_id: int, now: datetime) -> Outcome:
     current = load(conn, booking_id)
     assert current is not None
     if current.status == CANCELLED:
-        return Outcome(current, False, _occurrence(conn, occurrence_id))
+        return Outcome(current, False, load_occurrence(conn, occurrence_id))
     if from_db(row["ends_at"]) <= now:
         raise OccurrenceEnded(occurrence_id)
     conn.run(_CANCEL, reason=BY_PARTICIPANT, now=to_db(now), id=booking_id)
@@ -58,23 +57,10 @@ def cancel(conn: Conn, booking_id: int, user_id: int, now: datetime) -> Outcome:
         promote(conn, occurrence_id, now)
     done = load(conn, booking_id)
     assert done is not None
-    tell(conn, "booking.cancelled", done)
-    outbox.enqueue(
-        conn,
-        outbox.BOOKING_CANCELLED,
-        now=now,
-        user_id=done.user_id,
-        occurrence_id=occurrence_id,
-        payload={"booking_id": done.id, "reason": BY_PARTICIPANT},
-    )
+    reason = {"reason": BY_PARTICIPANT}
+    tell_and_mail(conn, "booking.cancelled", outbox.BOOKING_CANCELLED, done, now, reason)
     announce_seats(conn, occurrence_id)
-    return Outcome(done, True, _occurrence(conn, occurrence_id))
-
-
-def _occurrence(conn: Conn, occurrence_id: int) -> Occurrence:
-    current = load_occurrence(conn, occurrence_id)
-    assert current is not None
-    return current
+    return Outcome(done, True, load_occurrence(conn, occurrence_id))
 
 
 def release_all(conn: Conn, occurrence_id: int, now: datetime, reason: str) -> int:
@@ -90,14 +76,13 @@ def release_all(conn: Conn, occurrence_id: int, now: datetime, reason: str) -> i
         conn.run(_CANCEL, reason=reason, now=stamp, id=row["id"])
         released = load(conn, row["id"])
         assert released is not None
-        tell(conn, "booking.cancelled", released)
-        outbox.enqueue(
+        tell_and_mail(
             conn,
+            "booking.cancelled",
             outbox.OCCURRENCE_CANCELLED,
-            now=now,
-            user_id=released.user_id,
-            occurrence_id=occurrence_id,
-            payload={"booking_id": released.id, "reason": reason},
+            released,
+            now,
+            {"reason": reason},
             series_wide=reason == SESSION_CANCELLED,
         )
     return len(rows)
