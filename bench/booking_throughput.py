@@ -107,6 +107,21 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def database_cpu_seconds() -> float:
+    """CPU used so far by PostgreSQL's processes (its server shares this machine); 0 when
+    none runs (SQLite works inside the API process)."""
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if (entry / "comm").read_text().strip() in ("postgres", "postmaster"):
+                total += cpu_seconds(int(entry.name))
+        except OSError:
+            continue  # it ended meanwhile
+    return total
+
+
 def figures(latencies: list[float], elapsed: float) -> tuple[float, float, float]:
     ordered = sorted(latencies)
     p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
@@ -144,11 +159,14 @@ class Phase:
     elapsed: float = 0.0
     server_cpu: float = 0.0
     client_cpu: float = 0.0
+    database_cpu: float = 0.0
 
     async def run(self, http: aiohttp.ClientSession, start: int, count: int) -> None:
         server, client = cpu_seconds(self.server_pid), time.process_time()
+        database = database_cpu_seconds()
         got, took, codes = await load(http, [r[start : start + count] for r in self.requests])
         self.server_cpu += cpu_seconds(self.server_pid) - server
+        self.database_cpu += database_cpu_seconds() - database
         self.client_cpu += time.process_time() - client
         self.latencies.extend(got)
         self.elapsed += took
@@ -158,6 +176,10 @@ class Phase:
     @property
     def server_us(self) -> float:
         return self.server_cpu / len(self.latencies) * 1e6
+
+    @property
+    def database_us(self) -> float:
+        return self.database_cpu / len(self.latencies) * 1e6
 
     @property
     def client_us(self) -> float:
@@ -288,6 +310,7 @@ async def run_engine(
             for name, phase in phases.items():
                 print(
                     f"    CPU per {name} request: server {phase.server_us:5.0f} us, "
+                    f"database server {phase.database_us:5.0f} us, "
                     f"load generator {phase.client_us:5.0f} us"
                 )
             arrivals = await fanout(
