@@ -6,10 +6,11 @@
 (b) the chat throughput one room persists with zero loss;
 (c) ``/define`` round trip, from sending the command to the reply received.
 
-    scripts/loopback-netns.sh .venv/bin/python bench/agent_chat.py [--messages 300] [--db URL]
+    scripts/loopback-netns.sh .venv/bin/python bench/agent_chat.py [--messages 300]
+        [--engines sqlite,postgresql | --db URL]
 
-``--db`` names an empty database for the agent (e.g. a PostgreSQL URL); by default a new
-SQLite file.
+By default it runs on both engines, one after the other: a new SQLite file, then a
+PostgreSQL server of its own; ``--db`` names one empty database instead.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from db import Database
 from db.chat import message_count
 from tests.support.agent_room import Person, join
 from tests.support.chat_client import send_chat
+from tests.support.postgres import postgres_server
 from tests.support.stack import RunningStack
 from tests.support.waiting import eventually
 
@@ -163,13 +165,28 @@ async def define_round_trip(stack: RunningStack, rounds: int) -> None:
             await person.aclose()
 
 
-async def main(
+async def run(
     messages: int, gap_ms: float, rates: list[int], rounds: int, db_url: str | None
 ) -> None:
     with running_stack(db_url) as stack:
         await persistence(stack, messages, gap_ms / 1000)
         await throughput(stack, rates, seconds=5)
         await define_round_trip(stack, rounds)
+
+
+async def main(args: argparse.Namespace) -> None:
+    if args.db is not None:
+        await run(args.messages, args.gap_ms, args.rates, args.rounds, args.db)
+        return
+    for engine in args.engines.split(","):
+        print(f"== {engine}")
+        if engine == "sqlite":
+            await run(args.messages, args.gap_ms, args.rates, args.rounds, None)
+            continue
+        # durable as SQLite's WAL with synchronous=NORMAL (fsync on, commits not waited for)
+        with postgres_server(("synchronous_commit=off",)) as server:
+            url = server.new_database(migrated=False, socket=True)
+            await run(args.messages, args.gap_ms, args.rates, args.rounds, url)
 
 
 if __name__ == "__main__":
@@ -180,6 +197,8 @@ if __name__ == "__main__":
         "--rates", type=lambda s: [int(r) for r in s.split(",")], default=[300, 600, 1000]
     )
     parser.add_argument("--rounds", type=int, default=30)
-    parser.add_argument("--db", default=None, help="a database URL (default: a new SQLite file)")
-    args = parser.parse_args()
-    asyncio.run(main(args.messages, args.gap_ms, args.rates, args.rounds, args.db))
+    parser.add_argument("--db", default=None, help="one database URL instead of --engines")
+    parser.add_argument(
+        "--engines", default="sqlite,postgresql", help="comma-separated; each on a new database"
+    )
+    asyncio.run(main(parser.parse_args()))

@@ -7,6 +7,7 @@ import os
 import signal
 import sys
 import time
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -16,6 +17,8 @@ from api.room_tokens import PARTICIPANT, room_token
 from colearn.config import LiveKitConfig
 from colearn.processes import Service
 from colearn.wire import AGENT_IDENTITY
+from db.migrate import current_version_of, newest
+from db.url import parse
 from tests.support.ports import free_ports
 from tests.support.rtc_client import RtcParticipant
 from tests.support.stack import API_KEY, API_SECRET, ROOT
@@ -43,12 +46,15 @@ def _alive(pid: int) -> bool:
 
 
 async def test_make_run_serves_health_agent_joins_and_ctrl_c_stops_everything(
-    tmp_path: Path, room_name: str
+    new_db_url: Callable[..., str], room_name: str, tmp_path: Path
 ) -> None:
+    # on this run's engine: a new SQLite file, or an empty database on a PostgreSQL server
+    # that is already running (as `make run COLEARN_DB=postgresql://...` would use)
     lk_port, tcp_port, udp_port, api_port = free_ports(4)
+    database = new_db_url(migrated=False)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("LIVEKIT_", "COLEARN_"))}
     env.update(
-        COLEARN_DB=str(tmp_path / "run.db"),
+        COLEARN_DB=database,
         COLEARN_API_PORT=str(api_port),
         COLEARN_LIVEKIT_PORT=str(lk_port),
         COLEARN_LIVEKIT_RTC_TCP_PORT=str(tcp_port),
@@ -73,7 +79,8 @@ async def test_make_run_serves_health_agent_joins_and_ctrl_c_stops_everything(
             http.get(f"http://127.0.0.1:{api_port}/healthz") as response,
         ):
             assert response.status == 200, await response.text()
-        assert (tmp_path / "run.db").exists()
+        # the launcher created the schema on the database it was given
+        assert current_version_of(parse(database)) == newest(dialect=parse(database).dialect)
 
         livekit = LiveKitConfig(url=env["LIVEKIT_URL"], api_key=API_KEY, api_secret=API_SECRET)
         token = room_token(
