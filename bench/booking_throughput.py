@@ -280,12 +280,17 @@ async def run_engine(
         async with aiohttp.ClientSession(connector=connector) as http:
             await wait_up(http, f"{api}/api/openapi.json")
             await wait_up(http, f"{bare}/")
+            meetings = occurrence_ids[:per_client]
+            # "same": every client books the same meeting at the same moment (one hot row
+            # that all bookings must queue for); "spread": each books a different one
+            shift = (lambda n: 0) if args.order == "same" else (lambda n: n)
             booking = [
                 [
                     (f"{api}/api/occurrences/{occ}/bookings", {"Authorization": f"Bearer {tok}"})
-                    for occ in occurrence_ids[:per_client]
+                    for occ in meetings[shift(n) % len(meetings) :]
+                    + meetings[: shift(n) % len(meetings)]
                 ]
-                for tok in tokens
+                for n, tok in enumerate(tokens)
             ]
             plain = [[(f"{bare}/bare", {"Authorization": "Bearer x"})] * per_client for _ in tokens]
             await load(http, [mine[:5] for mine in plain])  # warm-up
@@ -300,7 +305,8 @@ async def run_engine(
             b_rps, b_p50, b_p99 = figures(b.latencies, b.elapsed)
             p_rps, p_p50, p_p99 = figures(p.latencies, p.elapsed)
             print(
-                f"(a) booking, {args.clients} concurrent clients, {len(b.latencies)} new seats "
+                f"(a) booking, {args.clients} concurrent clients ({args.order} meeting), "
+                f"{len(b.latencies)} new seats "
                 f"(statuses {b.statuses}):"
             )
             print(f"    {b_rps:8.0f} req/s   p50 {b_p50:6.1f} ms   p99 {b_p99:6.1f} ms")
@@ -373,6 +379,12 @@ if __name__ == "__main__":
     parser.add_argument("--subscribers", type=int, default=500)
     parser.add_argument("--events", type=int, default=20)
     parser.add_argument("--engines", default="sqlite,postgresql", help="comma-separated")
+    parser.add_argument(
+        "--order",
+        choices=("same", "spread"),
+        default="same",
+        help="all clients book the same meeting at once (default), or each a different one",
+    )
     parser.add_argument("--serve-bare", type=int, help=argparse.SUPPRESS)
     arguments = parser.parse_args()
     if arguments.serve_bare:

@@ -20,6 +20,10 @@ from typing import Any, Protocol
 from db.url import POSTGRESQL, SQLITE
 
 Row = Mapping[str, Any]
+# conn.info key: ``fn(conn)`` the engine runs last before COMMIT (after at_group_end work)
+BEFORE_COMMIT = "before_commit"
+# conn.info keys of lists a savepoint's rollback cuts back (work buffered until commit)
+SAVEPOINT_LISTS = ("events_pending",)
 Params = Mapping[str, Any]
 
 
@@ -123,11 +127,15 @@ class Conn:
         """A part of the transaction that can fail alone: an exception inside undoes only
         this part (and propagates)."""
         self.execute("SAVEPOINT unit_part")
+        marks = {key: len(self.info.get(key, ())) for key in SAVEPOINT_LISTS}
         try:
             yield
         except BaseException:
             self.execute("ROLLBACK TO SAVEPOINT unit_part")
             self.execute("RELEASE SAVEPOINT unit_part")
+            for key, mark in marks.items():  # what the undone part buffered goes too
+                if key in self.info:
+                    del self.info[key][mark:]
             raise
         self.execute("RELEASE SAVEPOINT unit_part")
 

@@ -31,40 +31,53 @@ from typing import Any
 
 import orjson
 
-from db.conn import Conn, Row
+from db.conn import BEFORE_COMMIT, Conn, Row
 from db.rows import Source, fetchone, run
 from db.url import POSTGRESQL
 
 EVENT_LOCK = 0x6576656E7473  # "events"
+_PENDING = "events_pending"
 
 
 def topic_for(occurrence_id: int | None, room_name: str) -> str:
     return f"occurrence:{occurrence_id}" if occurrence_id is not None else f"room:{room_name}"
 
 
-def record_event(conn: Conn, topic: str, kind: str, payload: dict[str, Any]) -> int:
-    """Record an event inside the unit of work running on ``conn``; returns its id."""
+_INSERT = "INSERT INTO events (topic, kind, payload) VALUES (:topic, :kind, :payload)"
+# the lock and the wake-up ride on the first insert: one round trip, not three
+_INSERT_LOCKED = (
+    "INSERT INTO events (topic, kind, payload) SELECT :topic, :kind, :payload FROM"
+    " (SELECT pg_advisory_xact_lock(:key), pg_notify('colearn_events', '')) AS lock"
+)
+
+
+def record_event(conn: Conn, topic: str, kind: str, payload: dict[str, Any]) -> None:
+    """Record an event inside the unit of work running on ``conn``.
+
+    On PostgreSQL the event waits until the unit is about to commit (``flush_events``), so
+    the event lock, which makes event-writing transactions commit one at a time, is held
+    for the inserts and the COMMIT only, not for the rest of the unit's statements."""
     values = {"topic": topic, "kind": kind, "payload": orjson.dumps(payload).decode()}
-    if conn.dialect == POSTGRESQL and "events_locked" not in conn.info:
-        conn.info["events_locked"] = True
-        # the lock and the wake-up ride on the first insert: one round trip, not three
-        return int(
-            conn.value(
-                "INSERT INTO events (topic, kind, payload)"
-                " SELECT :topic, :kind, :payload FROM"
-                " (SELECT pg_advisory_xact_lock(:key), pg_notify('colearn_events', '')) AS lock"
-                " RETURNING id",
-                values,
-                key=EVENT_LOCK,
-            )
-        )
-    return int(
-        conn.value(
-            "INSERT INTO events (topic, kind, payload) VALUES (:topic, :kind, :payload)"
-            " RETURNING id",
-            values,
-        )
-    )
+    if conn.dialect != POSTGRESQL:
+        conn.run(_INSERT, values)
+        return
+    pending = conn.info.get(_PENDING)
+    if pending is None:
+        pending = conn.info[_PENDING] = []
+        conn.info[BEFORE_COMMIT] = flush_events
+    pending.append(values)
+
+
+def flush_events(conn: Conn) -> None:
+    """Write the unit's recorded events now (the engine does it just before COMMIT)."""
+    pending = conn.info.get(_PENDING)
+    while pending:
+        values = pending.pop(0)
+        if "events_locked" in conn.info:
+            conn.run(_INSERT, values)
+        else:
+            conn.run(_INSERT_LOCKED, values, key=EVENT_LOCK)
+            conn.info["events_locked"] = True
 
 
 @dataclass(frozen=True)

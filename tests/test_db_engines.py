@@ -15,7 +15,7 @@ import pytest
 
 from db import Database, MigrationError
 from db.conn import Conn
-from db.events import events_after, record_event
+from db.events import Event, events_after, flush_events, record_event
 from db.migrate import current_version_of, newest
 from db.url import parse
 from tests.support import peek
@@ -73,28 +73,30 @@ async def test_the_same_account_registered_twice_at_once_is_one_201_and_one_409(
     assert {r.error_code for r in replies if r.status == 409} == {"email_taken"}
 
 
-def _slow_event(conn: Conn, hold_s: float) -> int:
-    event_id = record_event(conn, "occurrence:1", "slow", {})
-    time.sleep(hold_s)  # still uncommitted: a later transaction must not overtake it
-    return event_id
+def _slow_event(conn: Conn, hold_s: float) -> None:
+    record_event(conn, "occurrence:1", "slow", {})
+    flush_events(conn)  # its id is taken ...
+    time.sleep(hold_s)  # ... and still uncommitted: a later transaction must not overtake it
 
 
-def _quick_event(conn: Conn) -> int:
-    return record_event(conn, "occurrence:1", "quick", {})
+def _quick_event(conn: Conn) -> None:
+    record_event(conn, "occurrence:1", "quick", {})
 
 
 async def test_a_reader_never_skips_an_event_that_commits_late(db_url: str) -> None:
     db = await Database.open(db_url)
-    seen: list[int] = []
+    seen: list[Event] = []
     try:
         slow = asyncio.ensure_future(db.write(_slow_event, 0.5))
         await asyncio.sleep(0.1)  # the slow transaction holds its event, uncommitted
         quick = asyncio.ensure_future(db.write(_quick_event))
         deadline = time.monotonic() + 5
         while len(seen) < 2 and time.monotonic() < deadline:
-            seen += [e.id for e in await events_after(db, seen[-1] if seen else 0)]
+            seen += await events_after(db, seen[-1].id if seen else 0)
             await asyncio.sleep(0.01)
-        assert sorted([await slow, await quick]) == seen  # both, in id order, none skipped
+        await asyncio.gather(slow, quick)
+        # both, the first id taken first: the reader that went on from one skipped none
+        assert [e.kind for e in seen] == ["slow", "quick"]
     finally:
         await db.aclose()
 

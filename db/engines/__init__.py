@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Protocol, TypeVar
 
-from db.conn import Conn
+from db.conn import BEFORE_COMMIT, Conn
 
 T = TypeVar("T")
 
@@ -38,8 +38,12 @@ def at_group_end(conn: Conn, key: Any, fn: Callable[[Conn], object]) -> None:
 
 
 def run_at_end(conn: Conn) -> None:
+    """Just before COMMIT: the ``at_group_end`` work, then the ``BEFORE_COMMIT`` hook."""
     at_end = conn.info.get("at_end")
     if at_end:
         for fn in list(at_end.values()):
             fn(conn)
         at_end.clear()
+    last = conn.info.pop(BEFORE_COMMIT, None)
+    if last is not None:
+        last(conn)
