@@ -149,9 +149,13 @@ class PostgresEngine:
             try:
                 with self._pool.connection(timeout=RETRY_FOR_S) as raw:
                     conn = PgConn(raw)
+                    if not writing:
+                        # at READ COMMITTED a transaction around reads gives them nothing
+                        # (each statement sees what was committed when it began), so a
+                        # read runs statement by statement: no BEGIN and COMMIT round trips
+                        return fn(conn, *args)
                     with raw.transaction():
-                        if writing:
-                            conn.info["at_end"] = {}
+                        conn.info["at_end"] = {}
                         result = fn(conn, *args)
                         run_at_end(conn)
                     return result
