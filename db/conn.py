@@ -37,7 +37,7 @@ class Cursor(Protocol):
 _NAMED = re.compile(r"'(?:[^']|'')*'|::|:([A-Za-z_]\w*)|%")
 
 
-def _expand(sql: str, params: Params) -> tuple[str, dict[str, Any]]:
+def expand(sql: str, params: Params) -> tuple[str, dict[str, Any]]:
     """``:ids`` bound to a list or tuple becomes ``(:ids_0, :ids_1, ...)``."""
     flat: dict[str, Any] = {}
     lists: dict[str, int] = {}

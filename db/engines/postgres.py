@@ -1,7 +1,8 @@
 """PostgreSQL 15+, for a school that outgrows one machine: many processes, real concurrency.
 
 Units of work stay synchronous functions: each runs on a thread of a small pool, with a
-connection of its own, in one transaction (READ COMMITTED). psycopg releases the GIL while
+connection of its own; a write in one transaction (READ COMMITTED), a read statement by
+statement (at READ COMMITTED a transaction would give it nothing but two round trips). psycopg releases the GIL while
 it waits for the server, so the threads overlap their round trips. Locking is said in the
 SQL (``FOR UPDATE`` on an occurrence before counting its seats, ``SKIP LOCKED`` for outbox
 claims); a transaction the server aborts for a serialization failure or a deadlock runs
@@ -27,7 +28,7 @@ from psycopg import errors as pg_errors
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool, PoolTimeout
 
-from db.conn import Conn, Cursor, Params, _expand, merge, needs_expansion, to_pyformat
+from db.conn import Conn, Cursor, Params, expand, merge, needs_expansion, to_pyformat
 from db.engines import run_at_end
 from db.errors import Conflict, Unavailable
 from db.url import POSTGRESQL, DbUrl
@@ -53,7 +54,7 @@ class PgConn(Conn):
     def execute(self, sql: str, params: Params | None = None, /, **named: Any) -> Cursor:
         values = merge(params, named)
         if needs_expansion(values):
-            sql, values = _expand(sql, values)
+            sql, values = expand(sql, values)
         try:
             return self.raw.execute(to_pyformat(sql), values)
         except psycopg.IntegrityError as exc:

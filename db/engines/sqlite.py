@@ -22,7 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from db.conn import Conn, Cursor, Params, _expand, merge, needs_expansion
+from db.conn import Conn, Cursor, Params, expand, merge, needs_expansion
 from db.engines import run_at_end
 from db.errors import Conflict, Unavailable
 from db.url import SQLITE
@@ -49,7 +49,7 @@ class SqliteConn(Conn):
     def execute(self, sql: str, params: Params | None = None, /, **named: Any) -> Cursor:
         values = merge(params, named)
         if needs_expansion(values):
-            sql, values = _expand(sql, values)
+            sql, values = expand(sql, values)
         try:
             return self.raw.execute(sql, values)
         except sqlite3.IntegrityError as exc:
