@@ -2,8 +2,9 @@
 
 Units of work stay synchronous functions: each runs on a thread of a small pool, with a
 connection of its own; a write in one transaction (READ COMMITTED), a read statement by
-statement (at READ COMMITTED a transaction would give it nothing but two round trips). psycopg releases the GIL while
-it waits for the server, so the threads overlap their round trips. Locking is said in the
+statement (at READ COMMITTED a transaction would give it nothing but two round trips).
+psycopg releases the GIL while it waits for the server, so the threads overlap their
+round trips. Locking is said in the
 SQL (``FOR UPDATE`` on an occurrence before counting its seats, ``SKIP LOCKED`` for outbox
 claims); a transaction the server aborts for a serialization failure or a deadlock runs
 again. A connection lost meanwhile is retried with backoff for ``RETRY_FOR_S`` seconds,
