@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 
 from colearn.wire import AGENT_IDENTITY
-from db.chat import messages_after
+from db.chat import message_count, messages_after
 from db.vocabulary import lookups_of
 from tests.support.agent_room import Person, join, stored
 from tests.support.chat_client import send_both_forms, send_chat, send_legacy_chat
@@ -141,6 +141,14 @@ async def test_looked_up_words_are_kept_for_the_asker_with_their_sentence(
         await send_chat(
             gina.rtc.room, "Hello! Finding this café was pure serendipity. Great coffee."
         )
+
+        async def said() -> bool | None:
+            async with stored(stack) as db:
+                return await message_count(db, room_name) == 1 or None
+
+        # Gina's sentence has been said before Frank asks: LiveKit promises no order
+        # between two participants' messages, so "before" is made sure of here
+        await eventually(said, within=10, what="gina's sentence stored")
         await _ask(frank, "/define serendipity")
         await _ask(frank, "/define went")
 
