@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 from db.errors import ConfigError
 
@@ -45,9 +45,7 @@ def parse(value: str | Path) -> DbUrl:
         raise ConfigError(f"{VARIABLE} is empty: give a file path or a postgresql:// URL")
     scheme = text.split(":", 1)[0].lower() if re.match(r"^[A-Za-z][\w+.-]*:", text) else ""
     if scheme in ("postgresql", "postgres") or scheme.startswith("postgresql+"):
-        parts = urlsplit(text)
-        if not parts.hostname and "host=" not in (parts.query or ""):
-            raise ConfigError(f"{VARIABLE}={masked(text)} names no host")
+        # no host is libpq's default: the local server's Unix socket
         dsn = "postgresql://" + text.split("://", 1)[1] if "://" in text else text
         return DbUrl(POSTGRESQL, dsn=dsn)
     if scheme == "sqlite":
