@@ -11,7 +11,7 @@ from api.keys import CONFIG, DB
 from api.lookup import occurrence_or_404, owner_of, path_id
 from api.responses import json_response
 from api.validation import json_body
-from db import booking_reads, bookings, cancellations
+from db import booking_reads, bookings, cancellations, series_bookings
 from db.accounts import PARTICIPANT
 
 
@@ -75,7 +75,7 @@ async def book_series(request: web.Request) -> web.Response:
     (await json_body(request)).done()
     now = request.app[CONFIG].clock()
     try:
-        made = await request.app[DB].write(bookings.book_session, session_id, user.id, now)
+        made = await request.app[DB].write(series_bookings.book_session, session_id, user.id, now)
     except bookings.Refused as exc:
         raise _refused(exc, 0) from None
     status = 201 if any(outcome.changed for outcome in made) else 200

@@ -4,10 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from db import occurrences
-from db.bookings import COLUMNS, SELECT, Booking, Outcome, from_row, load, load_of
+from db.bookings import (
+    COLUMNS,
+    SELECT,
+    Booking,
+    Outcome,
+    from_row,
+    load,
+    load_occurrence,
+    load_of,
+)
 from db.conn import Conn
-from db.occurrences import Occurrence
 from db.rows import Source, run
 
 
@@ -25,12 +32,6 @@ class NotYours(Exception):
     """The booking is someone else's."""
 
 
-def _occurrence(conn: Conn, occurrence_id: int) -> Occurrence:
-    current = occurrences.load(conn, occurrence_id)
-    assert current is not None  # a booking's occurrence is never deleted before it
-    return current
-
-
 def _of_user(conn: Conn, user_id: int) -> list[Outcome]:
     rows = conn.all(
         f"{SELECT} JOIN occurrences o ON o.id = b.occurrence_id WHERE b.user_id = :user"
@@ -38,7 +39,8 @@ def _of_user(conn: Conn, user_id: int) -> list[Outcome]:
         user=user_id,
     )
     return [
-        Outcome(made, False, _occurrence(conn, made.occurrence_id)) for made in map(from_row, rows)
+        Outcome(made, False, load_occurrence(conn, made.occurrence_id))
+        for made in map(from_row, rows)
     ]
 
 
@@ -65,7 +67,7 @@ def owned(conn: Conn, booking_id: int, user_id: int) -> Booking:
 
 def _owned_shown(conn: Conn, booking_id: int, user_id: int) -> Outcome:
     found = owned(conn, booking_id, user_id)
-    return Outcome(found, False, _occurrence(conn, found.occurrence_id))
+    return Outcome(found, False, load_occurrence(conn, found.occurrence_id))
 
 
 async def booking_of(source: Source, occurrence_id: int, user_id: int) -> Booking | None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from db import bookings, outbox, seat_holds
+from db import bookings, outbox, seat_holds, series_bookings
 from db.conn import Conn, Row
 from db.events import record_event
 from db.invitation_notices import release_occurrence as release_occurrence
@@ -220,7 +220,7 @@ def accept_member(
     if found.occurrence_id is not None:
         made = [bookings.book(conn, found.occurrence_id, found.user_id, now, True)]
     else:
-        made = bookings.book_series(conn, found.session_id, found.user_id, now)
+        made = series_bookings.book_series(conn, found.session_id, found.user_id, now)
     conn.run(
         "UPDATE invitations SET status = 'accepted', updated_at = :now WHERE id = :id",
         now=to_db(now),
