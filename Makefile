@@ -113,6 +113,8 @@ bench: setup ## Run the benchmarks (they print their figures)
 	scripts/loopback-netns.sh $(PY) bench/booking_throughput.py
 	scripts/loopback-netns.sh $(PY) bench/mail_delivery.py
 	scripts/loopback-netns.sh $(PY) bench/web_join.py
+	scripts/loopback-netns.sh $(PY) bench/cluster.py
+	scripts/loopback-netns.sh $(PY) bench/vocabulary.py
 
 clean: ## Remove the virtual environment, built binaries and local data
 	rm -rf $(VENV) .bin var web/node_modules web/dist web/mediapipe

@@ -22,6 +22,7 @@ from agents import replies
 from agents.arrival_order import ArrivalOrder
 from agents.chat_send import send_chat
 from agents.chat_wire import Rejected, parse_legacy, read_stream, sent_at
+from agents.metrics import CHAT_STORED
 from agents.rate_limit import RateLimiter
 from agents.store import WorkerStore, log_failure
 from colearn.wire import CHAT_TOPIC, LEGACY_CHAT_TOPIC
@@ -166,6 +167,7 @@ class ChatRelay:
         if stored is None:
             log.debug("chat message %s in %s was stored before", message.message_id, self._ref.name)
             return
+        CHAT_STORED.inc()
         for listener in self._listeners:
             listener(stored)
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 
 from agents import replies, vocabulary
 from agents.store import WorkerStore
+from colearn.metrics import observe_lookup
 from db.chat import StoredMessage
 from db.room_ref import RoomRef
 from dictionary import Dictionary, Entry, format_for_chat
@@ -25,7 +27,9 @@ class Define:
         if self._words is None:
             return replies.DICTIONARY_MISSING
         # A lookup is a few indexed reads (well under a millisecond): no thread hop needed.
+        started = time.perf_counter()
         result = self._words.lookup(query)
+        observe_lookup("chat", result, started)
         if isinstance(result, Entry):
             # Off the reply's path: the asker should not wait for the notebook.
             task = asyncio.create_task(self._keep(asked, result))
@@ -35,7 +39,7 @@ class Define:
 
     async def _keep(self, asked: StoredMessage, entry: Entry) -> None:
         try:
-            await vocabulary.record(self._store, self._room, asked, entry.query, entry.headword)
+            await vocabulary.record(self._store, self._room, asked, entry)
         except Exception as exc:
             log.error(
                 "could not record a lookup by %s in %s: %s",

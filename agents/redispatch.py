@@ -2,7 +2,7 @@
 
 livekit-server dispatches the agent once, when a room is created, and never again: after a
 worker crash (or a restart that ends its jobs) the room goes on without an agent, and the
-dead agent even stays listed as a participant for about 20 s. So every worker, once a
+dead agent even stays listed as a participant for about 20 s. So every worker, twice a
 second, (1) marks the rooms its running jobs hold as alive (``db.agent_rooms.heartbeat``),
 and (2) compares the rooms livekit-server has with those holds: a room nobody alive holds
 gets an explicit dispatch through LiveKit's agent dispatch API, which with an empty agent
@@ -39,9 +39,11 @@ from db.agent_rooms import Liveness
 
 log = logging.getLogger("colearn.agent.redispatch")
 
-HEARTBEAT_S = 1.0
-# Three missed heartbeats: a busy worker is not taken for a dead one.
-STALE_AFTER = timedelta(seconds=3)
+HEARTBEAT_S = 0.5
+# Four missed heartbeats: a busy worker is not taken for a dead one, and a worker on another
+# machine (whose process cannot be looked at) is known dead 2-2.5 s after it died, so its
+# rooms have an agent again within 5 s (tests/test_cluster.py, bench/cluster.py).
+STALE_AFTER = timedelta(seconds=2)
 # A room this young may still be getting its agent from automatic dispatch.
 NEW_ROOM_GRACE_MS = 10_000
 
@@ -77,7 +79,7 @@ class Redispatcher:
         self._running_jobs = running_jobs
 
     async def run(self) -> None:
-        """Heartbeat and check every second, until cancelled."""
+        """Heartbeat and check every ``HEARTBEAT_S``, until cancelled."""
         lkapi = api.LiveKitAPI(
             self._livekit.http_url, self._livekit.api_key, self._livekit.api_secret
         )

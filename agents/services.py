@@ -4,9 +4,11 @@ re-dispatcher. Opened when the worker starts, closed after its last room has end
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable, Sequence
 
+from agents import registration
 from agents.config import AgentConfig
 from agents.redispatch import Redispatcher, this_worker_id
 from agents.store import WorkerStore
@@ -50,7 +52,15 @@ class WorkerServices:
         # have shut down; that is when the store may close.
         try:
             await self._registered.wait()
-            await Redispatcher(self.store, self.config.livekit, running_jobs).run()
+            beat = asyncio.create_task(
+                registration.report(self.store, self.worker_id, lambda: len(running_jobs()))
+            )
+            try:
+                await Redispatcher(self.store, self.config.livekit, running_jobs).run()
+            finally:
+                beat.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await beat
         finally:
             await asyncio.to_thread(self.store.close)
             if self.words is not None:

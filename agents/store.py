@@ -49,6 +49,11 @@ class WorkerStore:
         self._drains: dict[int, asyncio.Task[None]] = {}
         self._closed = False
 
+    @property
+    def database(self) -> Database:
+        """For metrics (its connection use); units of work go through ``write``/``read``."""
+        return self._db
+
     @classmethod
     def open(cls, url: str | Path | DbUrl) -> WorkerStore:
         """Open (and migrate) the database on a new thread; blocks until it is ready."""

@@ -12,19 +12,30 @@ from datetime import UTC, datetime
 
 from agents.store import WorkerStore
 from db.chat import StoredMessage, containing
+from db.notebook import save_define
 from db.room_ref import RoomRef
-from db.vocabulary import Lookup, record_lookup
+from db.vocabulary import Lookup
+from dictionary.model import Entry
+from vocab.facts import word_facts
 
 MAX_CONTEXT_CHARS = 300
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 
 
-async def record(
-    store: WorkerStore, room: RoomRef, asked: StoredMessage, query: str, headword: str
-) -> None:
+async def record(store: WorkerStore, room: RoomRef, asked: StoredMessage, entry: Entry) -> None:
+    """The lookup, and the word in the asker's notebook (with its level, IPA, definition)."""
+    query, headword = entry.query, entry.headword
     context = await _context(store, room, asked.id, [query, headword])
-    lookup = Lookup(query, headword, context, asked.message_id, datetime.now(UTC))
-    await asyncio.wrap_future(store.write(record_lookup, room, asked.sender_identity, lookup))
+    now = datetime.now(UTC)
+    lookup = Lookup(query, headword, context, asked.message_id, now)
+    # in a thread: the first call loads cefrpy's word list (a fraction of a second), which
+    # must not stall the room's event loop (chat, captions)
+    facts = await asyncio.to_thread(
+        word_facts, entry, example=context, occurrence_id=room.occurrence_id, source="define"
+    )
+    await asyncio.wrap_future(
+        store.write(save_define, room, asked.sender_identity, lookup, facts, now)
+    )
 
 
 async def _context(

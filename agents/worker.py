@@ -15,11 +15,13 @@ from agents import (
     commands,
     guest_gate,
     history_rpc,
+    metrics,
     presence,
     room_connect,
     room_lease,
 )
 from agents.captions.config import CaptionConfig
+from agents.captions.dispatch import CaptionDispatcher
 from agents.captions.room_captions import RoomCaptions
 from agents.captions.service import CaptionService
 from agents.config import AgentConfig
@@ -33,7 +35,12 @@ config = AgentConfig.from_env()
 services = WorkerServices(config)
 caption_config = CaptionConfig.from_env()
 # Loaded once per worker, before the first room: every room's thread shares the model.
-captions = CaptionService.load(caption_config) if caption_config.enabled else None
+# (COLEARN_CAPTION_AGENT=separate: caption workers caption, this one only dispatches them.)
+captions = (
+    CaptionService.load(caption_config)
+    if caption_config.enabled and not caption_config.separate
+    else None
+)
 
 
 def room_load(worker: AgentServer) -> float:
@@ -44,7 +51,8 @@ def room_load(worker: AgentServer) -> float:
 
 # Thread executor: every room's job runs in this one process, so a room costs a thread
 # and its connection rather than a whole Python process (see README for the figures).
-server = AgentServer(
+# Its health port also serves GET /metrics (agents/metrics.py).
+server = metrics.MetricsOnHealthPort(
     job_executor_type=JobExecutorType.THREAD,
     load_fnc=room_load,
     load_threshold=1.0,
@@ -61,6 +69,9 @@ server = AgentServer(
 @server.on("worker_started")
 def _started() -> None:
     services.start(running_jobs=lambda: [info.job.id for info in server.active_jobs])
+    metrics.watch(lambda: len(server.active_jobs), services.store.database)
+    if captions is not None:
+        metrics.watch_backlog(lambda: captions.whisper.backlog)
 
 
 @server.on("worker_registered")
@@ -87,7 +98,11 @@ async def entrypoint(ctx: JobContext) -> None:
     guest_gate.attach(ctx, store)
     history_rpc.attach(ctx.room, store, held.room)
     commands.attach(ctx, chat, services.words, store, held.room)
-    room_captions = RoomCaptions(ctx.room, store, captions) if captions is not None else None
+    room_captions: RoomCaptions | CaptionDispatcher | None = None
+    if captions is not None:
+        room_captions = RoomCaptions(ctx.room, store, captions)
+    elif caption_config.separate:
+        room_captions = CaptionDispatcher(ctx.room, store, config.livekit)
     if room_captions is not None:
         await room_captions.start()
 

@@ -1,25 +1,31 @@
-"""``python -m api``: serve the Co~Learn API."""
+"""``python -m api``: serve the Co~Learn API; ``python -m api admin ...``: run it from the
+command line (``python -m api admin --help``)."""
 
 from __future__ import annotations
 
-import logging
 import sys
 
 import uvloop
 from aiohttp import web
 
-from api.app import create_app
 from api.config import ApiConfig
-from colearn.config import ConfigError, env
+from api.request_ids import RouteAccessLogger
+from colearn import logs
+from colearn.config import ConfigError
 from colearn.database_check import database_problem
+
+SHUTDOWN_GRACE_S = 2.0
 
 
 def main() -> int:
-    logging.basicConfig(
-        level=env("COLEARN_LOG_LEVEL").upper(),
-        format="%(asctime)s %(levelname)s %(name)s %(message)s",
-    )
+    if sys.argv[1:2] == ["admin"]:
+        from api.admin import main as admin
+
+        return admin(sys.argv[2:])
+    from api.app import create_app  # here: the admin commands start without the whole API
+
     try:
+        logs.configure()
         config = ApiConfig.from_env()
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -34,6 +40,9 @@ def main() -> int:
         host=config.host,
         port=config.port,
         loop=uvloop.new_event_loop(),  # libuv's loop: about a tenth less CPU per booking
+        access_log_class=RouteAccessLogger,  # route patterns, not paths, and the request id
+        # on SIGTERM, requests under way get this long; open event streams end at once
+        shutdown_timeout=SHUTDOWN_GRACE_S,
         print=lambda _: print(f"Co~Learn API listening on {url}", flush=True),
     )
     return 0

@@ -51,19 +51,23 @@ async def sign_in(request: web.Request) -> web.Response:
     config, db = request.app[CONFIG], request.app[DB]
     now = config.clock()
     try:
-        await db.write(accounts.begin_sign_in, email, request.remote or "?", now)
+        attempt = await db.write(accounts.begin_sign_in, email, request.remote or "?", now)
     except accounts.TooManyAttempts as exc:
         seconds = max(1, math.ceil(exc.retry_after_s))
         whom = "this account" if exc.whom == "account" else "your address"
+        what = f"Too many failed sign-ins for {whom}"
+        if exc.whom == "in_flight":
+            what = "Too many sign-ins at once from your address"
         raise ApiError(
             429,
             "too_many_attempts",
-            f"Too many failed sign-ins for {whom}; try again in {seconds} seconds.",
+            f"{what}; try again in {seconds} seconds.",
             headers={"Retry-After": str(seconds)},
         ) from None
     found = await accounts.credentials(db, email)
     ok, rehash = await passwords.verify_password(found[1] if found else None, password)
     if not ok or found is None:
+        await db.write(accounts.sign_in_failed, attempt, config.clock())
         raise ApiError(401, "wrong_credentials", WRONG_CREDENTIALS)
     user = found[0]
     new_hash = await passwords.hash_password(password) if rehash else None
@@ -92,7 +96,7 @@ async def sign_out(request: web.Request) -> web.Response:
     await require_user(request)
     owner = await signed_in(request)
     assert owner is not None  # require_user saw to that
-    await request.app[DB].write(accounts.revoke_token, owner.token_id, request.app[CONFIG].clock())
+    await request.app[DB].write(auth.revoke_everywhere, owner.token_id, request.app[CONFIG].clock())
     auth.forget(request)
     response = web.Response(status=204)
     response.del_cookie(COOKIE, path="/")

@@ -12,15 +12,23 @@ from api import (
     auth,
     bookings,
     dictionary,
+    docs_viewer,
+    exports,
     guests,
     health,
     invitations,
+    limits,
     mail_settings,
     mailing,
+    metrics,
+    notebook,
     occurrences,
     openapi,
     realtime,
+    recaps,
     records,
+    request_ids,
+    review,
     room_access,
     sessions,
     transcripts,
@@ -30,10 +38,9 @@ from api.config import ApiConfig
 from api.errors import error_middleware
 from api.event_hub import EventHub
 from api.keys import CONFIG, DB, EVENTS, HTTP
+from api.metrics import metrics_middleware
 from api.web import setup as setup_web_page
 from db import Database
-
-MAX_BODY_BYTES = 1024 * 1024
 
 
 async def _database(app: web.Application) -> AsyncIterator[None]:
@@ -61,11 +68,17 @@ async def _end_streams(app: web.Application) -> None:
 
 
 def create_app(config: ApiConfig) -> web.Application:
-    app = web.Application(middlewares=[error_middleware], client_max_size=MAX_BODY_BYTES)
+    middlewares = [request_ids.request_id_middleware, metrics_middleware, error_middleware]
+    middlewares.append(limits.limits_middleware)  # inside error_middleware: JSON errors
+    body_limit = limits.Limits.from_env()
+    app = web.Application(middlewares=middlewares, client_max_size=body_limit.max_body_bytes)
     app[CONFIG] = config
+    limits.setup(app, body_limit)
     app.cleanup_ctx.extend([_database, _http_client, _event_hub, mailing.background])
     app.on_shutdown.append(_end_streams)
     health.setup(app)
+    metrics.setup(app)
+    request_ids.setup(app)
     auth.setup(app)
     accounts.setup(app)
     sessions.setup(app)
@@ -77,10 +90,15 @@ def create_app(config: ApiConfig) -> web.Application:
     transcripts.setup(app)
     dictionary.setup(app)
     records.setup(app)
+    exports.setup(app)  # before notebook: export.csv is not a word id
+    notebook.setup(app)
+    review.setup(app)
+    recaps.setup(app)
     invitations.setup(app)
     guests.setup(app)
     mail_settings.setup(app)
     mailing.setup(app)
     openapi.setup(app)
+    docs_viewer.setup(app)  # /api/docs: the reference in a browser
     setup_web_page(app)  # last: the page's routes come after the API's
     return app

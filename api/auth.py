@@ -8,17 +8,24 @@ value derived from the sign-in token that script on another origin cannot read.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
+import json
 import secrets
 import time
+from collections.abc import AsyncIterator
+from contextlib import suppress
+from datetime import datetime
 
 from aiohttp import web
 
 from api.errors import ApiError
-from api.keys import CONFIG, DB
-from db import accounts
+from api.keys import CONFIG, DB, EVENTS
+from db import accounts, admin
 from db.accounts import User
+from db.conn import Conn
+from db.events import record_event
 
 COOKIE = "colearn_auth"
 CSRF_COOKIE = "colearn_csrf"
@@ -34,8 +41,9 @@ CACHE_LIMIT = 10_000
 class TokenCache:
     """Recently seen tokens, so a busy client's requests do not each read the database.
 
-    Signing out here forgets the token at once; another API process sees it within
-    ``CACHE_SECONDS``. Expiry is checked on every request regardless.
+    Signing out forgets the token at once here, and on every other API node as soon as
+    the sign-out's event reaches it (``revoke_everywhere``); ``CACHE_SECONDS`` bounds it
+    should that event be late. Expiry is checked on every request regardless.
     """
 
     def __init__(self) -> None:
@@ -54,6 +62,40 @@ class TokenCache:
 
     def forget(self, digest: str) -> None:
         self._seen.pop(digest, None)
+
+    def forget_token(self, token_id: int) -> None:
+        """A token signed out on any API node (rare: a scan is fine)."""
+        for digest, (_, owner) in list(self._seen.items()):
+            if owner.token_id == token_id:
+                self._seen.pop(digest, None)
+
+
+# Sign-outs as events: every API node drops the token from its cache as soon as the commit
+# is announced (PostgreSQL: LISTEN/NOTIFY, milliseconds), not CACHE_SECONDS later.
+REVOCATIONS = "auth:revoked"
+
+
+def revoke_everywhere(conn: Conn, token_id: int, now: datetime) -> None:
+    """Unit of work: sign the token out and tell every API node's cache."""
+    accounts.revoke_token(conn, token_id, now)
+    record_event(conn, REVOCATIONS, "token.revoked", {"token_id": token_id})
+
+
+async def _follow_revocations(app: web.Application) -> AsyncIterator[None]:
+    hub = app[EVENTS]
+    subscriber = hub.subscribe(frozenset({REVOCATIONS}))
+
+    async def follow() -> None:
+        while (item := await subscriber.queue.get()) is not None:
+            data = item[1].split(b"\ndata: ", 1)[1]
+            app[TOKENS].forget_token(int(json.loads(data)["payload"]["token_id"]))
+
+    task = asyncio.create_task(follow(), name="colearn-token-revocations")
+    yield
+    hub.unsubscribe(subscriber)
+    task.cancel()
+    with suppress(asyncio.CancelledError):
+        await task
 
 
 TOKENS = web.AppKey("tokens", TokenCache)
@@ -132,6 +174,7 @@ def forget(request: web.Request) -> None:
 
 def setup(app: web.Application) -> None:
     app[TOKENS] = TokenCache()
+    app.cleanup_ctx.append(_follow_revocations)  # after the event hub's: it needs the hub
 
 
 async def require_user(request: web.Request) -> User:
@@ -141,9 +184,14 @@ async def require_user(request: web.Request) -> User:
     return owner.user
 
 
+async def _admin_as_facilitator(request: web.Request, user: User, role: str) -> bool:
+    """An admin (``python -m api admin role grant admin``) may do what any facilitator may."""
+    return role == accounts.FACILITATOR and await admin.is_admin(request.app[DB], user.id)
+
+
 async def require_role(request: web.Request, role: str, doing: str) -> User:
     user = await require_user(request)
-    if user.role != role:
+    if user.role != role and not await _admin_as_facilitator(request, user, role):
         raise ApiError(
             403, "wrong_role", f"Only a {role} can {doing}; you are signed in as a {user.role}."
         )

@@ -9,6 +9,7 @@ from api.auth import require_role, require_user
 from api.errors import ApiError
 from api.keys import CONFIG, DB
 from api.lookup import occurrence_or_404, owner_of, path_id
+from api.metrics import BOOKINGS_MADE, BOOKINGS_REFUSED
 from api.responses import json_response
 from api.validation import json_body
 from db import booking_reads, bookings, cancellations, series_bookings
@@ -16,6 +17,12 @@ from db.accounts import PARTICIPANT
 
 
 def _refused(exc: bookings.Refused, occurrence_id: int) -> ApiError:
+    error = _refusal(exc, occurrence_id)
+    BOOKINGS_REFUSED.labels(error.code).inc()
+    return error
+
+
+def _refusal(exc: bookings.Refused, occurrence_id: int) -> ApiError:
     if isinstance(exc, bookings.OccurrenceFull):
         return ApiError(
             409,
@@ -52,6 +59,8 @@ async def _book(request: web.Request, *, waitlist: bool) -> web.Response:
         outcome = await request.app[DB].write(bookings.book, occurrence_id, user.id, now, waitlist)
     except bookings.Refused as exc:
         raise _refused(exc, occurrence_id) from None
+    if outcome.changed:
+        BOOKINGS_MADE.labels(outcome.booking.status).inc()
     return _answer(outcome, 201 if outcome.changed else 200)
 
 
@@ -78,6 +87,9 @@ async def book_series(request: web.Request) -> web.Response:
         made = await request.app[DB].write(series_bookings.book_session, session_id, user.id, now)
     except bookings.Refused as exc:
         raise _refused(exc, 0) from None
+    for outcome in made:
+        if outcome.changed:
+            BOOKINGS_MADE.labels(outcome.booking.status).inc()
     status = 201 if any(outcome.changed for outcome in made) else 200
     return json_response({"items": [views.booking(o.booking) for o in made]}, status=status)
 

@@ -7,12 +7,14 @@ one error shape. The dictionary file is opened once, on the first lookup.
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 
 from aiohttp import web
 
 from api.errors import ApiError
 from api.responses import json_response
+from colearn.metrics import observe_lookup
 from dictionary import Dictionary
 from dictionary.config import DictionaryMissing
 from dictionary.model import Invalid
@@ -36,7 +38,10 @@ DICTIONARY = web.AppKey("dictionary", _Holder)
 
 
 async def define(request: web.Request) -> web.Response:
-    result = request.app[DICTIONARY].get().lookup(request.match_info["word"])
+    words = request.app[DICTIONARY].get()
+    started = time.perf_counter()
+    result = words.lookup(request.match_info["word"])
+    observe_lookup("api", result, started)
     if isinstance(result, Invalid):
         raise ApiError(400, "invalid_word", result.reason)
     return json_response(to_json(result))

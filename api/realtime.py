@@ -17,6 +17,8 @@ from api.auth import require_user
 from api.errors import ApiError
 from api.event_hub import Subscriber, frame
 from api.keys import DB, EVENTS
+from api.limits import LIMITS, STREAMS
+from api.metrics import EVENT_STREAMS
 from api.validation import invalid, query
 from db.events import latest_event_id, replay
 
@@ -57,10 +59,18 @@ async def stream(request: web.Request) -> web.StreamResponse:
     q.done()
     resume = _resume_from(request, after)
     topics = frozenset({f"user:{user.id}", *(f"occurrence:{i}" for i in ids)})
+    with request.app[STREAMS].hold(user.id):
+        return await _stream(request, user.id, ids, topics, resume)
+
+
+async def _stream(
+    request: web.Request, user_id: int, ids: list[int], topics: frozenset[str], resume: int | None
+) -> web.StreamResponse:
     hub = request.app[EVENTS]
     # Subscribe before reading the backlog: an event committed in between is then in the
     # queue, the backlog or both, never in neither; duplicates are skipped by id.
     subscriber = hub.subscribe(topics)
+    EVENT_STREAMS.inc()
     response = web.StreamResponse(
         headers={
             "Content-Type": "text/event-stream",
@@ -72,14 +82,15 @@ async def stream(request: web.Request) -> web.StreamResponse:
         await response.prepare(request)
         last, complete = hub.last_id, True
         if resume is not None:
-            last, complete = await _replay(request, response, user.id, ids, resume)
+            last, complete = await _replay(request, response, user_id, ids, resume)
         ready = {"last_event_id": last, "topics": sorted(topics), "own_events_complete": complete}
         await response.write(f"event: ready\nid: {last}\ndata: {json.dumps(ready)}\n\n".encode())
-        await _follow(response, subscriber, last)
-    except ConnectionResetError:
-        pass  # the client went away; it comes back with its last event id
+        await _follow(response, subscriber, last, request.app[LIMITS].stream_write_timeout_s)
+    except (ConnectionResetError, TimeoutError):
+        pass  # gone, or not reading: it comes back with its last event id
     finally:
         hub.unsubscribe(subscriber)
+        EVENT_STREAMS.dec()
     return response
 
 
@@ -108,19 +119,24 @@ async def _replay(
             return last, asked >= own_after
 
 
-async def _follow(response: web.StreamResponse, subscriber: Subscriber, last: int) -> None:
+async def _follow(
+    response: web.StreamResponse, subscriber: Subscriber, last: int, write_timeout: float
+) -> None:
+    """Live events until the hub ends the stream; a reader that stops reading is ended once
+    a write has waited ``write_timeout`` (TimeoutError), so it holds no more than its
+    queue and the socket's buffer meanwhile."""
     while True:
         try:
             item = await asyncio.wait_for(subscriber.queue.get(), HEARTBEAT_S)
         except TimeoutError:
-            await response.write(b": keep-alive\n\n")
-            continue
+            item = (last, b": keep-alive\n\n")
         if item is None:
             return
         event_id, data = item
-        if event_id > last:
-            await response.write(data)
-            last = event_id
+        if event_id > last or data.startswith(b":"):
+            async with asyncio.timeout(write_timeout):
+                await response.write(data)
+            last = max(last, event_id)
 
 
 def setup(app: web.Application) -> None:

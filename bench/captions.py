@@ -1,39 +1,46 @@
-"""Caption benchmarks, in one run on this machine (figures are printed):
+"""Caption throughput: simultaneous speakers on one worker, before and after batching.
 
-(a) real-time factor of the transcriber on a 60-second espeak recording (openai-whisper too,
-    where it is installed and a checkpoint is given in COLEARN_OPENAI_WHISPER_CHECKPOINT);
-(b) latency from the end of an utterance to its final caption reaching another client;
-(c) simultaneous speakers captioned before the p95 latency passes 3 s.
+Each simulated speaker says a few espeak-ng sentences (each speaker its own voice) with short
+pauses, in real time, as 48 kHz frames; everything a caption worker does per microphone
+runs here in one process: resampling to 16 kHz, Silero VAD, interim and final
+transcription. Per speaker count and per path (``old``: one utterance per Whisper call
+padded to 30 s, COLEARN_CAPTION_BATCH=off; ``new``: batched, encoded at their own length),
+run interleaved so both see the same machine load:
 
-    scripts/loopback-netns.sh .venv/bin/python bench/captions.py [--max-speakers 4]
+    p50/p95 end of utterance -> final caption (s), dropped utterances, CPU seconds per
+    speaker-second, word error rate.
+
+LiveKit's transport is left out (the end-to-end path adds ~0.1 s; tests/test_captions.py
+covers it). The last line reads ``captions: speakers=8 p95_final_s=X dropped=N wer=W``.
+
+    .venv/bin/python bench/captions.py [--speakers 1,2,4,6,8,10] [--sentences 4]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import os
+import random
+import subprocess
 import sys
 import tempfile
 import time
-import uuid
-from datetime import timedelta
+import wave
+from dataclasses import dataclass
 from pathlib import Path
 
+import jiwer
 import numpy as np
+from livekit import rtc
+from livekit.agents import stt
+from livekit.plugins import silero
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from agents.captions import engines
-from api.room_tokens import PARTICIPANT, room_token
-from colearn.wire import AGENT_IDENTITY
-from db import migrate
-from tests.support.ports import free_ports
-from tests.support.rtc_client import SAMPLE_RATE, RtcParticipant
-from tests.support.speech import speak
-from tests.support.stack import RunningStack, new_stack
-from tests.support.waiting import eventually
-from tests.test_captions import Caption, CaptionListener
+from agents.captions import engines  # noqa: E402
+from agents.captions.stats import CaptionStats  # noqa: E402
+from agents.captions.utterance_stt import UtteranceSTT  # noqa: E402
+from agents.captions.whisper_stt import WhisperSTT  # noqa: E402
 
 SENTENCES = [
     "Good morning everyone, today we will practise ordering food in a restaurant.",
@@ -42,164 +49,149 @@ SENTENCES = [
     "Let us read the next paragraph together and then discuss the new words.",
     "My favourite hobby is walking in the mountains with my friends and family.",
     "Please repeat the sentence slowly so that everybody can hear every word.",
+    "We will meet again on Thursday afternoon to talk about your homework.",
+    "Learning a new language takes time, patience and a lot of practice every day.",
 ]
+VOICES = ["en-us", "en-gb", "en-us+f3", "en-gb-scotland", "en+m3", "en-029", "en+f2", "en-gb-x-rp"]
+RATE = 48_000
+FRAME = RATE // 50  # 20 ms, as WebRTC delivers
+GAP_S = 0.6
 
 
-def percentile(values: list[float], q: float) -> float:
-    return float(np.percentile(values, q)) if values else float("nan")
+def say(text: str, voice: str, directory: Path, name: str) -> np.ndarray:
+    raw, out = directory / f"{name}-raw.wav", directory / f"{name}.wav"
+    subprocess.run(["espeak-ng", "-v", voice, "-s", "150", "-w", str(raw), text], check=True)
+    subprocess.run(["sox", str(raw), "-r", str(RATE), "-c", "1", "-b", "16", str(out)], check=True)
+    with wave.open(str(out)) as wav:
+        return np.frombuffer(wav.readframes(wav.getnframes()), dtype=np.int16).copy()
 
 
-def bench_rtf(tmp: Path) -> None:
-    print("(a) transcriber real-time factor on a 60 s espeak recording (2 cores, int8)")
-    pieces: list[np.ndarray] = []
-    while sum(len(p) for p in pieces) < 60 * SAMPLE_RATE:
-        for i, sentence in enumerate(SENTENCES):
-            pieces.append(speak(sentence, tmp, f"rtf{i}"))
-            pieces.append(np.zeros(SAMPLE_RATE // 2, dtype=np.int16))
-    audio48 = np.concatenate(pieces)[: 60 * SAMPLE_RATE]
-    audio16 = audio48[::3].astype(np.float32) / 32768.0  # 48k -> 16k, fine for a timing figure
-    candidates: list[tuple[str, str]] = [("faster-whisper", "bundled")]
-    checkpoint = os.environ.get("COLEARN_OPENAI_WHISPER_CHECKPOINT", "")
-    candidates.append(("openai-whisper", checkpoint))
-    for engine, model in candidates:
-        try:
-            transcriber = engines.load(engine, model, cpu_threads=2)
-        except engines.EngineError as exc:
-            print(f"    {engine:15s} not measured: {exc}")
-            continue
-        chunk = 30 * engines.SAMPLE_RATE  # Whisper's window
-        started = time.perf_counter()
-        for offset in range(0, len(audio16), chunk):
-            transcriber.transcribe(audio16[offset : offset + chunk], "en")
-        elapsed = time.perf_counter() - started
-        print(f"    {engine:15s} {elapsed:6.2f} s for 60 s of speech: RTF {elapsed / 60:.3f}")
+@dataclass
+class Script:
+    audio: np.ndarray  # the whole program, 48 kHz
+    ends: list[float]  # seconds into it where each sentence ends
+    words: str  # what was said
 
 
-async def speaker_run(
-    stack: RunningStack,
-    listener: CaptionListener,
-    identity: str,
-    clips: list[np.ndarray],
-    gap_s: float,
-) -> list[float]:
-    """Say each clip, then wait; latency = caption arrival - end of the clip's speech."""
-    speaker = RtcParticipant(identity)
-    token = room_token(
-        stack.livekit_config,
-        room=listener.room.name,
-        identity=identity,
-        name=identity,
-        role=PARTICIPANT,
-        ttl=timedelta(minutes=30),
-    )
-    await speaker.connect(stack.settings.ws_url, token)
-    silence = np.zeros(int(gap_s * SAMPLE_RATE), dtype=np.int16)
-    program = np.concatenate([np.concatenate([clip, silence]) for clip in clips])
-    ends: list[float] = []
-    position = 0
+def script(clips: list[np.ndarray], texts: list[str], lead_s: float) -> Script:
+    parts = [np.zeros(int(lead_s * RATE), dtype=np.int16)]
+    ends, position = [], len(parts[0])
     for clip in clips:
+        parts += [clip, np.zeros(int(GAP_S * RATE), dtype=np.int16)]
         position += len(clip)
-        ends.append(position / SAMPLE_RATE)
-        position += len(silence)
-
-    def finals() -> list[Caption]:
-        return [
-            c
-            for c in listener.captions
-            if c.sender == identity and c.attributes["lk.transcription_final"] == "true"
-        ]
-
-    seen = len(finals())
-    started = time.time()
-    await speaker.publish_speech(program)
-    await asyncio.sleep(position / SAMPLE_RATE + 6)  # all of it said, and time to caption it
-    await speaker.aclose()
-    # Each caption belongs to the latest utterance that had ended when it arrived.
-    latency_of: dict[int, float] = {}
-    for caption in finals()[seen:]:
-        ended = [i for i, end in enumerate(ends) if started + end <= caption.arrived]
-        if ended and ended[-1] not in latency_of:
-            latency_of[ended[-1]] = caption.arrived - (started + ends[ended[-1]])
-    return [latency_of[i] for i in sorted(latency_of)]
+        ends.append(position / RATE)
+        position += int(GAP_S * RATE)
+    parts.append(np.zeros(3 * RATE, dtype=np.int16))  # silence after, as a quiet microphone
+    return Script(np.concatenate(parts), ends, " ".join(texts))
 
 
-async def _listening(stack: RunningStack, room: str) -> CaptionListener:
-    listener = CaptionListener("listener")
-    token = room_token(
-        stack.livekit_config,
-        room=room,
-        identity="listener",
-        name="listener",
-        role=PARTICIPANT,
-        ttl=timedelta(minutes=30),
-    )
-    await listener.connect(stack.settings.ws_url, token)
-    await eventually(
-        lambda: listener.room.remote_participants.get(AGENT_IDENTITY), within=15, what="agent"
-    )
-    return listener
+async def speak_into(speech: stt.RecognizeStream, program: Script, t0: float) -> None:
+    """Real time: 20 ms frames at 48 kHz, resampled to 16 kHz as rtc.AudioStream does."""
+    resampler = rtc.AudioResampler(RATE, engines.SAMPLE_RATE, num_channels=1)
+    for index, offset in enumerate(range(0, len(program.audio) - FRAME + 1, FRAME)):
+        due = t0 + index * FRAME / RATE
+        if (delay := due - time.monotonic()) > 0:
+            await asyncio.sleep(delay)
+        chunk = program.audio[offset : offset + FRAME]
+        for frame in resampler.push(rtc.AudioFrame(chunk.tobytes(), RATE, 1, FRAME)):
+            speech.push_frame(frame)
+    speech.end_input()
 
 
-async def bench_latency(utterances: int, max_speakers: int) -> None:
+async def one_speaker(
+    captioner: UtteranceSTT, program: Script, t0: float
+) -> tuple[list[float], str, int]:
+    speech = captioner.stream(language="en")
+    feeding = asyncio.create_task(speak_into(speech, program, t0))
+    finals: list[tuple[float, str]] = []
+    async for event in speech:
+        if event.type == stt.SpeechEventType.FINAL_TRANSCRIPT and event.alternatives:
+            if event.alternatives[0].text.strip():
+                finals.append((time.monotonic(), event.alternatives[0].text.strip()))
+    await feeding
+    latency: dict[int, float] = {}
+    for arrived, _text in finals:
+        ended = [i for i, end in enumerate(program.ends) if t0 + end <= arrived]
+        if ended and ended[-1] not in latency:
+            latency[ended[-1]] = arrived - (t0 + program.ends[ended[-1]])
+    heard = " ".join(text for _, text in finals)
+    return list(latency.values()), heard, len(program.ends) - len(latency)
+
+
+def normal(text: str) -> str:
+    text = text.lower().replace("favorite", "favourite").replace("practice", "practise")
+    return " ".join(jiwer.RemovePunctuation()(text).split())
+
+
+async def run(whisper: WhisperSTT, vad: silero.VAD, programs: list[Script]) -> dict[str, float]:
+    captioner = UtteranceSTT(whisper=whisper, vad_model=vad, interim=True)
+    cpu0, t0 = time.process_time(), time.monotonic() + 0.5
+    results = await asyncio.gather(*(one_speaker(captioner, p, t0) for p in programs))
+    cpu = time.process_time() - cpu0
+    latencies = [x for lat, _, _ in results for x in lat]
+    said = sum(len(p.audio) for p in programs) / RATE
+    return {
+        "p50": float(np.percentile(latencies, 50)) if latencies else float("nan"),
+        "p95": float(np.percentile(latencies, 95)) if latencies else float("nan"),
+        "dropped": float(sum(d for _, _, d in results)),
+        "cpu": cpu / said,
+        "wer": jiwer.wer([normal(p.words) for p in programs], [normal(h) for _, h, _ in results]),
+    }
+
+
+async def bench(counts: list[int], sentences: int, threads: int) -> None:
     with tempfile.TemporaryDirectory() as tmpdir:
         tmp = Path(tmpdir)
-        clips = [speak(SENTENCES[i % len(SENTENCES)], tmp, f"u{i}") for i in range(utterances)]
-        stack = new_stack(free_ports(4), tmp)
-        migrate(stack.db_url)
-        stack.start_livekit()
-        try:
-            print("(b) end of utterance -> final caption at another client")
-            for interim in ("off", "on"):
-                agent = stack.start_agent(extra_env={"COLEARN_CAPTION_INTERIM": interim})
-                listener = await _listening(stack, f"bench-captions-{uuid.uuid4().hex[:6]}")
-                latencies = await speaker_run(stack, listener, "solo", clips, gap_s=1.5)
-                interims = sum(
-                    c.attributes["lk.transcription_final"] == "false" for c in listener.captions
-                )
-                print(
-                    f"    interim {interim:3s}: {len(latencies)}/{len(clips)} captioned; p50 "
-                    f"{percentile(latencies, 50):.2f} s, p95 {percentile(latencies, 95):.2f} s, "
-                    f"max {max(latencies, default=float('nan')):.2f} s; "
-                    f"{interims} interim captions"
-                )
-                await listener.aclose()
-                if interim == "off":
-                    agent.stop()
-
-            print("(c) simultaneous speakers (each talking with 0.6 s pauses), interim on")
-            listener = await _listening(stack, f"bench-captions-{uuid.uuid4().hex[:6]}")
-            for count in range(1, max_speakers + 1):
-                runs = await asyncio.gather(
-                    *(
-                        speaker_run(stack, listener, f"s{count}-{i}", clips[:6], gap_s=0.6)
-                        for i in range(count)
-                    )
-                )
-                flat = [x for run in runs for x in run]
-                expected = 6 * count
-                p95 = percentile(flat, 95)
-                print(
-                    f"    {count} speaker(s): {len(flat)}/{expected} captioned, "
-                    f"p50 {percentile(flat, 50):.2f} s, p95 {p95:.2f} s"
-                )
-                if p95 > 3.0 or len(flat) < expected:
-                    print(f"    -> real time up to {count - 1} simultaneous speaker(s)")
-                    break
-            else:
-                print(f"    -> real time for all {max_speakers} tested")
-            await listener.aclose()
-        finally:
-            stack.stop()
+        rng = random.Random(19)
+        most = max(counts)
+        voices = {}
+        for speaker in range(most):
+            order = rng.sample(range(len(SENTENCES)), sentences)
+            voice = VOICES[speaker % len(VOICES)]
+            clips = [
+                say(SENTENCES[i], voice, tmp, f"s{speaker}-{i}-{voice.replace('+', '_')}")
+                for i in order
+            ]
+            voices[speaker] = (clips, [SENTENCES[i] for i in order], rng.uniform(0, 1.5))
+        programs = [script(*voices[s]) for s in range(most)]
+    transcriber = engines.load("faster-whisper", "bundled", cpu_threads=threads)
+    vad = silero.VAD.load(min_silence_duration=0.4, prefix_padding_duration=0.3)
+    paths = {
+        "old": lambda s: WhisperSTT(
+            transcriber, language="en", workers=1, max_lag=3.0, batch=False, stats=s
+        ),
+        "new": lambda s: WhisperSTT(transcriber, language="en", workers=1, max_lag=3.0, stats=s),
+    }
+    print(f"Whisper tiny.en int8, {threads} threads; interim captions on")
+    print("speakers path  p50_final_s p95_final_s dropped cpu_s_per_speaker_s   wer")
+    last: dict[str, float] = {}
+    for count in counts:
+        for name, make in paths.items():
+            whisper = make(CaptionStats())
+            figures = await run(whisper, vad, programs[:count])
+            await whisper.aclose()
+            print(
+                f"{count:8d} {name:4s} {figures['p50']:11.2f} {figures['p95']:11.2f} "
+                f"{int(figures['dropped']):7d} {figures['cpu']:19.3f} {figures['wer']:5.3f}",
+                flush=True,
+            )
+            if name == "new" and count == 8:
+                last = figures
+    if last:
+        print(
+            f"captions: speakers=8 p95_final_s={last['p95']:.2f} "
+            f"dropped={int(last['dropped'])} wer={last['wer']:.3f}"
+        )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--utterances", type=int, default=12)
-    parser.add_argument("--max-speakers", type=int, default=4)
+    parser.add_argument("--speakers", default="1,2,4,6,8,10")
+    parser.add_argument("--sentences", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        bench_rtf(Path(tmp))
-    asyncio.run(bench_latency(args.utterances, args.max_speakers))
+    counts = [int(x) for x in args.speakers.split(",")]
+    asyncio.run(bench(counts, args.sentences, args.threads))
 
 
 if __name__ == "__main__":

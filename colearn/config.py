@@ -35,9 +35,36 @@ VARIABLES: dict[str, tuple[str, str]] = {
         "50",
         "How often the API looks for events written by other processes (the agent), in ms.",
     ),
+    "COLEARN_MAX_BODY_BYTES": ("65536", "Largest request body the API reads (413 above)."),
+    "COLEARN_WRITES_PER_USER_PER_MINUTE": (
+        "600",
+        "Writes per minute one signed-in user may send, per API node (429 above; 0: no limit).",
+    ),
+    "COLEARN_WRITES_PER_ADDRESS_PER_MINUTE": (
+        "600",
+        "Writes per minute without a sign-in one client address may send, per API node"
+        " (sign-up, sign-in, guest links; 429 above; 0: no limit).",
+    ),
+    "COLEARN_STREAMS_PER_USER": ("8", "Event streams one user may hold open on an API node."),
+    "COLEARN_STREAMS_TOTAL": ("2000", "Event streams an API node holds open at most."),
     "COLEARN_LIVEKIT_PORT": ("7880", "livekit-server signalling port (HTTP + WebSocket)."),
     "COLEARN_LIVEKIT_RTC_TCP_PORT": ("7881", "livekit-server ICE/TCP port."),
     "COLEARN_LIVEKIT_RTC_UDP_PORT": ("7882", "livekit-server UDP port (one muxed port)."),
+    "COLEARN_LIVEKIT_NODE_IP": (
+        "127.0.0.1",
+        "Address a livekit-server node binds to and gives clients (python -m "
+        "colearn.livekit_server); 127.0.0.1 keeps everything on loopback.",
+    ),
+    "COLEARN_LIVEKIT_REDIS": (
+        "",
+        "host:port of Redis shared by the livekit-server nodes of a cluster; unset: one node.",
+    ),
+    "COLEARN_LIVEKIT_REDIS_PASSWORD": ("", "Password of that Redis, if it wants one."),
+    "COLEARN_LIVEKIT_WEBHOOK_URLS": (
+        "",
+        "Comma-separated webhook URLs of a livekit-server node (every API node); unset: "
+        "http://COLEARN_API_HOST:COLEARN_API_PORT/livekit/webhook.",
+    ),
     "COLEARN_AGENT_MAX_ROOMS": (
         "200",
         "Rooms one agent worker holds before it reports itself full.",
@@ -66,6 +93,24 @@ VARIABLES: dict[str, tuple[str, str]] = {
         "on",
         "Interim captions while someone is still speaking (only when Whisper is idle): on or off.",
     ),
+    "COLEARN_CAPTION_AGENT": (
+        "inline",
+        "Where captions run: inline (in the Co~Learn agent worker) or separate (the agent "
+        "dispatches caption workers, python -m agents.captions, to rooms with captions on).",
+    ),
+    "COLEARN_CAPTION_MAX_ROOMS": (
+        "50",
+        "Rooms one caption worker (python -m agents.captions) takes before it reports full.",
+    ),
+    "COLEARN_CAPTION_MAX_SPEAKERS": (
+        "10",
+        "Microphones one caption worker captions at once before it reports full.",
+    ),
+    "COLEARN_CAPTION_BATCH": (
+        "on",
+        "Transcribe utterances that wait together in one Whisper call, each encoded at its own "
+        "length (on), or one at a time padded to 30 s as before (off; for comparison).",
+    ),
     "COLEARN_CAPTION_MAX_LAG": (
         "3.0",
         "Seconds an utterance may wait for transcription before it is dropped (and logged).",
@@ -76,6 +121,15 @@ VARIABLES: dict[str, tuple[str, str]] = {
         "WordNet database files the dictionary is built from.",
     ),
     "COLEARN_LOG_LEVEL": ("INFO", "Log level of the API and the agent worker."),
+    "COLEARN_LOG_FORMAT": (
+        "text",
+        "Log lines of the API, the agent and the mail worker: text (one readable line) or"
+        " json (one JSON object per line, with the request id).",
+    ),
+    "COLEARN_READY_OUTBOX_STUCK_MINUTES": (
+        "10",
+        "GET /readyz fails when a mail has been due for longer than this (SMTP configured).",
+    ),
     "COLEARN_SMTP_HOST": (
         "",
         "SMTP server mail is sent through; unset: mails stay in the outbox (python -m mail).",

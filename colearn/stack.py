@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sys
 import threading
+import time
 from types import FrameType
 
 from colearn import livekit_server
@@ -34,6 +36,43 @@ def _settings() -> tuple[LiveKitSettings, str, int]:
     return settings, api_host, api_port
 
 
+class _Stopping(BaseException):
+    """SIGINT or SIGTERM arrived (not an Exception: no ``except Exception`` swallows it)."""
+
+
+def _stop_all(services: list[Service]) -> None:
+    """SIGTERM to every child at once (each exits in about a second), then each is
+    waited for in turn and killed if it has not ended within 3 s."""
+    for svc in services:
+        if svc.running():
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(svc.pid, signal.SIGTERM)
+    for svc in services:
+        code = svc.stop(timeout=3.0)
+        print(f"  {svc.name} stopped (exit {code})", flush=True)
+
+
+def _ready(svc: Service, text: str, timeout: float, stop: threading.Event) -> None:
+    """Wait for ``svc`` to print ``text``, looking at ``stop`` twice a second: a signal's
+    ``_Stopping`` can be lost (raised where Python ignores it, e.g. in a fork handler)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        if stop.is_set():
+            raise _Stopping
+        try:
+            svc.wait_for_line(lambda line: text in line, timeout=0.5)
+            return
+        except ServiceError:
+            if not svc.running():
+                raise ServiceError(
+                    f"{svc.name} exited before it was ready; its output is in {svc.log_path}"
+                ) from None
+            if time.monotonic() >= deadline:
+                raise ServiceError(
+                    f"{svc.name} was not ready within {timeout:.0f} s; see {svc.log_path}"
+                ) from None
+
+
 def run() -> int:
     try:
         settings, api_host, api_port = _settings()
@@ -46,7 +85,11 @@ def run() -> int:
     stop = threading.Event()
 
     def _on_signal(signum: int, frame: FrameType | None) -> None:
-        stop.set()
+        # Stop whatever is under way, starting included (a wait for a child to be ready
+        # would otherwise run to its timeout); the second signal changes nothing.
+        if not stop.is_set():
+            stop.set()
+            raise _Stopping
 
     signal.signal(signal.SIGINT, _on_signal)
     signal.signal(signal.SIGTERM, _on_signal)
@@ -54,8 +97,11 @@ def run() -> int:
     started: list[Service] = []
     try:
         lk = livekit_server.service(settings, log_path=LOG_DIR / "livekit.log", echo=None)
-        started.append(lk.start())
+        started.append(lk)
+        lk.start()
         livekit_server.wait_ready(lk, settings)
+        if stop.is_set():
+            raise _Stopping
         print(f"livekit-server  {settings.ws_url}  (log: {lk.log_path.relative_to(ROOT)})")
 
         api = Service(
@@ -66,8 +112,9 @@ def run() -> int:
             cwd=ROOT,
             echo=sys.stdout,
         )
-        started.append(api.start())
-        api.wait_for_line(lambda line: "Co~Learn API listening" in line, timeout=30)
+        started.append(api)
+        api.start()
+        _ready(api, "Co~Learn API listening", 30, stop)
 
         agent = Service(
             "agent",
@@ -77,12 +124,27 @@ def run() -> int:
             cwd=ROOT,
             echo=sys.stdout,
         )
-        started.append(agent.start())
-        agent.wait_for_line(lambda line: "colearn agent worker registered" in line, timeout=60)
+        started.append(agent)
+        agent.start()
+        _ready(agent, "colearn agent worker registered", 60, stop)
+        if env("COLEARN_CAPTION_AGENT").lower() == "separate" and env("COLEARN_CAPTIONS") == "on":
+            # captions apart from the agent (docs/captions.md): one caption worker here
+            captions = Service(
+                "captions",
+                [python, "-m", "agents.captions"],
+                log_path=LOG_DIR / "captions.log",
+                env=child_env,
+                cwd=ROOT,
+                echo=sys.stdout,
+            )
+            started.append(captions)
+            captions.start()
+            _ready(captions, "colearn caption worker registered", 60, stop)
 
         print(
             "\nCo~Learn is running:\n"
-            f"  API            http://{api_host}:{api_port}  (health: /healthz)\n"
+            f"  API            http://{api_host}:{api_port}"
+            "  (health: /healthz, /readyz; metrics: /metrics)\n"
             f"  livekit-server {settings.ws_url}  (UDP {settings.ports.rtc_udp}, "
             f"TCP {settings.ports.rtc_tcp}, loopback only)\n"
             f"  agent worker   registered with livekit-server, joins every room\n"
@@ -100,14 +162,15 @@ def run() -> int:
                     )
                     return 1
         return 0
+    except _Stopping:
+        return 0
     except ServiceError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     finally:
+        stop.set()  # a signal from here on only repeats what is being done
         print("\nStopping...", flush=True)
-        for svc in reversed(started):
-            code = svc.stop()
-            print(f"  {svc.name} stopped (exit {code})", flush=True)
+        _stop_all(list(reversed(started)))
 
 
 def main() -> int:

@@ -9,15 +9,26 @@ from db.conn import Conn, Row
 from db.errors import Conflict
 from db.rows import Source, run
 from db.times import from_db, maybe_from_db, to_db
+from db.url import POSTGRESQL
 
 FACILITATOR = "facilitator"
 PARTICIPANT = "participant"
 ROLES = (FACILITATOR, PARTICIPANT)
 
-# Failed sign-ins are limited per account and per client address over a sliding window.
+# Failed sign-ins are limited per account and per client address over a sliding window;
+# successful ones are never counted, so a class behind one school address signs in freely.
 SIGN_IN_WINDOW = timedelta(minutes=15)
 PER_ACCOUNT = 5
 PER_ADDRESS = 20
+# Sign-ins still being checked (a password hash takes a while): per account they count
+# against its failures, so parallel guesses cannot slip past; per address they are only
+# capped, so the address's guesses in a window stay below PER_ADDRESS + IN_FLIGHT.
+IN_FLIGHT_PER_ADDRESS = 64  # a class of 60 at once fits
+# An attempt not settled by then (its process died) counts as a failure from then on.
+IN_FLIGHT_FOR = timedelta(seconds=30)
+# PostgreSQL: sign-in checks take this advisory lock (to commit) one at a time, so two
+# counted at once on any node cannot both see room for one more. SQLite has one writer.
+SIGN_IN_LOCK = 0x7369676E696E  # "signin"
 
 
 @dataclass(frozen=True)
@@ -48,7 +59,7 @@ class TooManyAttempts(Exception):
 
     def __init__(self, whom: str, retry_after_s: float) -> None:
         super().__init__(f"too many failed sign-ins for {whom}")
-        self.whom = whom  # "account" or "address"
+        self.whom = whom  # "account", "address", or "in_flight" (too many at once)
         self.retry_after_s = retry_after_s
 
 
@@ -130,7 +141,7 @@ def revoke_token(conn: Conn, token_id: int, now: datetime) -> None:
     )
 
 
-def _failures(conn: Conn, column: str, value: str, since: datetime) -> list[datetime]:
+def _attempts(conn: Conn, column: str, value: str, since: datetime) -> list[datetime]:
     rows = conn.all(
         f"SELECT failed_at FROM login_failures WHERE {column} = :value AND failed_at >= :since"
         " ORDER BY failed_at DESC",
@@ -140,35 +151,57 @@ def _failures(conn: Conn, column: str, value: str, since: datetime) -> list[date
     return [from_db(row["failed_at"]) for row in rows]
 
 
-def _retry_after(times: list[datetime], limit: int, now: datetime) -> float | None:
+def _retry_after(failed: list[datetime], limit: int, now: datetime) -> float | None:
     """Seconds until fewer than ``limit`` failures remain in the window, if at the limit."""
-    if len(times) < limit:
+    if len(failed) < limit:
         return None
-    return (times[limit - 1] + SIGN_IN_WINDOW - now).total_seconds()
+    return (failed[limit - 1] + SIGN_IN_WINDOW - now).total_seconds()
 
 
-def begin_sign_in(conn: Conn, email: str, address: str, now: datetime) -> None:
-    """Refuse (TooManyAttempts) if over a limit; otherwise count this attempt as failed
-    until ``signed_in`` forgives it. Counting before the password is checked means a burst
-    of parallel guesses cannot slip past the limit together."""
+def begin_sign_in(conn: Conn, email: str, address: str, now: datetime) -> int:
+    """Refuse (TooManyAttempts) if over a limit; otherwise record the attempt as in flight
+    and return its id, for ``sign_in_failed`` or ``signed_in`` to settle.
+
+    The state is rows of ``login_failures``, so every API node shares it: a failure is a row
+    whose ``failed_at`` has passed; an attempt in flight is a row whose ``failed_at`` is
+    still ahead (``now + IN_FLIGHT_FOR``), and becomes a failure by itself if nobody
+    settles it."""
+    if conn.dialect == POSTGRESQL:
+        conn.execute("SELECT pg_advisory_xact_lock(:key)", key=SIGN_IN_LOCK).fetchall()
     since = now - SIGN_IN_WINDOW
-    waits = [
-        (whom, wait)
-        for whom, column, value, limit in (
-            ("account", "email", email, PER_ACCOUNT),
-            ("address", "address", address, PER_ADDRESS),
-        )
-        if (wait := _retry_after(_failures(conn, column, value, since), limit, now)) is not None
-    ]
+    by_account = _attempts(conn, "email", email, since)
+    by_address = _attempts(conn, "address", address, since)
+    account_failed = [t for t in by_account if t <= now]
+    address_failed = [t for t in by_address if t <= now]
+    in_flight = len(by_address) - len(address_failed)
+    waits: list[tuple[str, float]] = []
+    # per account, attempts in flight count as failures until settled: guesses sent in
+    # parallel at one account are bounded like guesses sent one after another
+    if len(by_account) >= PER_ACCOUNT:
+        wait = _retry_after(account_failed, PER_ACCOUNT, now)
+        waits.append(("account", wait if wait is not None else 1.0))
+    if (wait := _retry_after(address_failed, PER_ADDRESS, now)) is not None:
+        waits.append(("address", wait))
+    elif in_flight >= IN_FLIGHT_PER_ADDRESS:
+        waits.append(("in_flight", 1.0))
     if waits:
-        whom = waits[0][0]
-        raise TooManyAttempts(whom, max(wait for _, wait in waits))
+        raise TooManyAttempts(waits[0][0], max(wait for _, wait in waits))
     conn.run("DELETE FROM login_failures WHERE failed_at < :before", before=to_db(since))
+    return int(
+        conn.value(
+            "INSERT INTO login_failures (email, address, failed_at)"
+            " VALUES (:email, :address, :until) RETURNING id",
+            email=email,
+            address=address,
+            until=to_db(now + IN_FLIGHT_FOR),
+        )
+    )
+
+
+def sign_in_failed(conn: Conn, attempt_id: int, now: datetime) -> None:
+    """The attempt ``begin_sign_in`` recorded failed: it counts from now, for the window."""
     conn.run(
-        "INSERT INTO login_failures (email, address, failed_at) VALUES (:email, :address, :now)",
-        email=email,
-        address=address,
-        now=to_db(now),
+        "UPDATE login_failures SET failed_at = :now WHERE id = :id", now=to_db(now), id=attempt_id
     )
 
 
@@ -180,7 +213,8 @@ def signed_in(
     expires_at: datetime,
     new_password_hash: str | None,
 ) -> None:
-    """A sign-in succeeded: its failures are forgiven and its token kept."""
+    """A sign-in succeeded: the account's failures (and this attempt) are forgiven, and
+    its token kept."""
     conn.run("DELETE FROM login_failures WHERE email = :email", email=email)
     conn.run(
         "INSERT INTO auth_tokens (user_id, token_hash, expires_at) VALUES (:user, :hash, :until)",

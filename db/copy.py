@@ -46,6 +46,13 @@ TABLES = (
     "invitation_seats",
     "events",
     "outbox",
+    "agent_workers",
+    "learner_settings",
+    "notebook_words",
+    "recap_runs",
+    "recaps",
+    "review_cards",
+    "admins",
 )
 BATCH = 1000
 

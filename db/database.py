@@ -16,10 +16,12 @@ agent and the mail worker all use this same interface.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
+from db import context, observe
 from db.engines import Engine, at_group_end
 from db.migrate import migrate
 from db.url import POSTGRESQL, DbUrl, parse
@@ -64,10 +66,29 @@ class Database:
         return self._engine
 
     async def read(self, fn: Callable[..., T], *args: Any) -> T:
-        return await self._engine.read(fn, *args)
+        if not observe.timings:
+            return await self._engine.read(fn, *args)
+        started = time.perf_counter()
+        try:
+            return await self._engine.read(fn, *args)
+        finally:
+            _observed("read", time.perf_counter() - started)
 
     async def write(self, fn: Callable[..., T], *args: Any) -> T:
-        return await self._engine.write(fn, *args)
+        fn = _on_behalf_of(context.request_id.get(), fn)
+        if not observe.timings:
+            return await self._engine.write(fn, *args)
+        started = time.perf_counter()
+        try:
+            return await self._engine.write(fn, *args)
+        finally:
+            _observed("write", time.perf_counter() - started)
+
+    def stats(self) -> dict[str, int]:
+        """The engine's connection use now, for metrics: PostgreSQL's pool (``size``,
+        ``idle``, ``max``, ``waiting`` for a connection); SQLite's ``waiting`` (writes
+        queued for the next group commit)."""
+        return self._engine.stats()
 
     @property
     def announces_all_commits(self) -> bool:
@@ -83,3 +104,21 @@ class Database:
 
     async def aclose(self) -> None:
         await self._engine.aclose()
+
+
+def _observed(kind: str, seconds: float) -> None:
+    for timing in observe.timings:
+        timing(kind, seconds)
+
+
+def _on_behalf_of(cause: str | None, fn: Callable[..., T]) -> Callable[..., T]:
+    """``fn`` that records ``cause`` as its request id wherever it runs: on a thread of the
+    engine's, or in a group commit begun by another request (``db.context.current``)."""
+
+    def unit(conn: Any, *args: Any) -> T:
+        # work done at the end of the transaction, outside any one unit (an event telling
+        # seats after a group commit), sees the request of the unit that ran last
+        conn.info[context.INFO_KEY] = cause
+        return fn(conn, *args)
+
+    return unit

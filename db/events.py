@@ -31,6 +31,7 @@ from typing import Any
 
 import orjson
 
+from db import context
 from db.conn import BEFORE_COMMIT, Conn, Row
 from db.rows import Source, fetchone, run
 from db.url import POSTGRESQL
@@ -43,10 +44,14 @@ def topic_for(occurrence_id: int | None, room_name: str) -> str:
     return f"occurrence:{occurrence_id}" if occurrence_id is not None else f"room:{room_name}"
 
 
-_INSERT = "INSERT INTO events (topic, kind, payload) VALUES (:topic, :kind, :payload)"
+_INSERT = (
+    "INSERT INTO events (topic, kind, payload, request_id)"
+    " VALUES (:topic, :kind, :payload, :request_id)"
+)
 # the lock and the wake-up ride on the first insert: one round trip, not three
 _INSERT_LOCKED = (
-    "INSERT INTO events (topic, kind, payload) SELECT :topic, :kind, :payload FROM"
+    "INSERT INTO events (topic, kind, payload, request_id)"
+    " SELECT :topic, :kind, :payload, :request_id FROM"
     " (SELECT pg_advisory_xact_lock(:key), pg_notify('colearn_events', '')) AS lock"
 )
 
@@ -57,7 +62,12 @@ def record_event(conn: Conn, topic: str, kind: str, payload: dict[str, Any]) -> 
     On PostgreSQL the event waits until the unit is about to commit (``flush_events``), so
     the event lock, which makes event-writing transactions commit one at a time, is held
     for the inserts and the COMMIT only, not for the rest of the unit's statements."""
-    values = {"topic": topic, "kind": kind, "payload": orjson.dumps(payload).decode()}
+    values = {
+        "topic": topic,
+        "kind": kind,
+        "payload": orjson.dumps(payload).decode(),
+        "request_id": context.current(conn),  # the API request that caused it, if any
+    }
     if conn.dialect != POSTGRESQL:
         conn.run(_INSERT, values)
         return

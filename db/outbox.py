@@ -18,6 +18,7 @@ from typing import Any
 
 import orjson
 
+from db import context
 from db.conn import Conn, Row
 from db.rows import Source, fetchall, fetchone
 from db.times import maybe_from_db, to_db
@@ -79,12 +80,13 @@ class Mail:
     last_error: str | None
     created_at: datetime
     sent_at: datetime | None
+    request_id: str | None = None  # the API request that caused this mail, if one did
 
 
 COLUMNS = (
     "id, kind, recipient, user_id, payload, ical_uid, ical_recurrence, ical_sequence,"
     " ical_method, status, attempts, next_attempt_at, message, message_id, last_error,"
-    " created_at, sent_at"
+    " created_at, sent_at, request_id"
 )
 
 
@@ -107,6 +109,7 @@ def mail_from_row(row: Row) -> Mail:
         last_error=row["last_error"],
         created_at=maybe_from_db(row["created_at"]),  # type: ignore[arg-type]
         sent_at=maybe_from_db(row["sent_at"]),
+        request_id=row["request_id"],
     )
 
 
@@ -222,10 +225,10 @@ def enqueue(
     # SEQUENCE: how many mails this recipient already got about this calendar entry
     made = conn.value(
         "INSERT INTO outbox (kind, recipient, user_id, payload, ical_uid, ical_recurrence,"
-        " ical_sequence, ical_method, dedupe_key, next_attempt_at, created_at)"
+        " ical_sequence, ical_method, dedupe_key, next_attempt_at, created_at, request_id)"
         " VALUES (:kind, :recipient, :user_id, :payload, :uid, :recurrence,"
         " (SELECT COUNT(*) FROM outbox WHERE recipient = :recipient AND ical_uid = :uid),"
-        " :method, :dedupe_key, :now, :now)"
+        " :method, :dedupe_key, :now, :now, :request_id)"
         " ON CONFLICT (dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING RETURNING id",
         kind=kind,
         recipient=recipient,
@@ -236,6 +239,7 @@ def enqueue(
         method="CANCEL" if kind in CANCELS else "REQUEST",
         dedupe_key=dedupe_key,
         now=stamp,
+        request_id=context.current(conn),
     )
     return None if made is None else int(made)
 

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import signal
 import sys
 from datetime import UTC, datetime, timedelta
 
-from colearn.config import ConfigError, db_url, env
+from colearn import logs
+from colearn.config import ConfigError, db_url
 from colearn.database_check import database_problem
 from db import Database, outbox, outbox_claims
 from mail.config import MailConfig
@@ -107,11 +107,8 @@ def main(argv: list[str] | None = None) -> int:
     sending = commands.add_parser("send", help="run the sender until Ctrl-C")
     sending.add_argument("--lease", type=float, default=60.0, help="seconds a claim lasts")
     args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=env("COLEARN_LOG_LEVEL").upper(),
-        format="%(asctime)s %(levelname)s %(name)s %(message)s",
-    )
     try:
+        logs.configure()
         return asyncio.run(_main(args))
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)

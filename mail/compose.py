@@ -21,8 +21,7 @@ _HTML = """<!doctype html>
 {paragraphs}
 <p><a href="{link}" style="display: inline-block; padding: 0.6em 1.2em; background: #2f5bd3;
 color: #fff; border-radius: 6px; text-decoration: none">{label}</a></p>
-<p style="color: #666; font-size: 0.9em">Or open {link_text}<br>The attached calendar entry
-keeps your calendar up to date.</p>
+<p style="color: #666; font-size: 0.9em">Or open {link_text}{footnote}</p>
 </body></html>
 """
 
@@ -63,11 +62,21 @@ def _text(words: Wording) -> str:
     return "\n\n".join(lines) + "\n\n-- \nCo~Learn\n"
 
 
-def _html(words: Wording) -> str:
-    paragraphs = "\n".join(f"<p>{html.escape(p)}</p>" for p in words.paragraphs)
+_CALENDAR_NOTE = "<br>The attached calendar entry\nkeeps your calendar up to date."
+
+
+def _html(words: Wording, *, calendar_attached: bool = True) -> str:
+    # a paragraph's own line breaks (a recap's word list) stay line breaks
+    paragraphs = "\n".join(
+        f"<p>{html.escape(p).replace(chr(10), '<br>')}</p>" for p in words.paragraphs
+    )
     link = html.escape(words.link, quote=True)
     return _HTML.format(
-        paragraphs=paragraphs, link=link, label=html.escape(words.link_label), link_text=link
+        footnote=_CALENDAR_NOTE if calendar_attached else "",
+        paragraphs=paragraphs,
+        link=link,
+        label=html.escape(words.link_label),
+        link_text=link,
     )
 
 
@@ -86,16 +95,25 @@ def compose(facts: Facts, config: MailConfig, stamp: datetime) -> tuple[str, str
     words = _wording(facts, config)
     body = MIMEMultipart("alternative")
     body.attach(MIMEText(_text(words), "plain", _UTF8))
-    body.attach(MIMEText(_html(words), "html", _UTF8))
-    ics = calendar(
-        facts, organizer=config.envelope_from, host=config.host_name, link=words.link, stamp=stamp
-    )
-    method = mail.ical_method
-    attachment = MIMEApplication(ics, "ics")
-    attachment.replace_header("Content-Type", f'text/calendar; method="{method}"; charset="utf-8"')
-    name = "cancel.ics" if method == "CANCEL" else "invite.ics"
-    attachment.add_header("Content-Disposition", "attachment", filename=name)
-    msg = MIMEMultipart("mixed", _subparts=[body, attachment])
+    body.attach(MIMEText(_html(words, calendar_attached=mail.kind != "recap"), "html", _UTF8))
+    parts = [body]
+    if mail.kind != "recap":  # a recap (mail/recap_text.py) is about no calendar entry
+        ics = calendar(
+            facts,
+            organizer=config.envelope_from,
+            host=config.host_name,
+            link=words.link,
+            stamp=stamp,
+        )
+        method = mail.ical_method
+        attachment = MIMEApplication(ics, "ics")
+        attachment.replace_header(
+            "Content-Type", f'text/calendar; method="{method}"; charset="utf-8"'
+        )
+        name = "cancel.ics" if method == "CANCEL" else "invite.ics"
+        attachment.add_header("Content-Disposition", "attachment", filename=name)
+        parts.append(attachment)
+    msg = MIMEMultipart("mixed", _subparts=parts)
     ident = message_id(mail.id, config.host_name)
     msg["Subject"] = _header(words.subject)
     msg["From"] = _header(config.mail_from)
@@ -103,4 +121,6 @@ def compose(facts: Facts, config: MailConfig, stamp: datetime) -> tuple[str, str
     msg["Date"] = format_datetime(stamp)
     msg["Message-ID"] = ident
     msg["Auto-Submitted"] = "auto-generated"
+    if mail.request_id:
+        msg["X-Request-ID"] = mail.request_id  # the API request that caused it, for the logs
     return msg.as_string(policy=_WIRE), ident

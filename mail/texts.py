@@ -49,6 +49,10 @@ _CANCEL_REASONS = {
 def wording(facts: Facts, *, dashboard: str, room: str, guest_link: str | None) -> Wording:
     """``room`` is where the person joins (the guest link for a guest)."""
     kind = facts.mail.kind
+    if kind == "recap":  # vocabulary recap after a session (mail/recap_text.py)
+        from mail.recap_text import recap_wording
+
+        return recap_wording(facts.mail.payload.get("recap") or {}, link=dashboard)
     facilitator = facts.session.facilitator_name
     what = _what(facts)
     title = facts.session.fields.title

@@ -17,6 +17,7 @@ from datetime import datetime
 from db import Database, Unavailable, invitations, reminders
 from mail.config import MailConfig
 from mail.sender import Sender
+from vocab.recap_job import RecapJob
 
 log = logging.getLogger("colearn.mail")
 
@@ -37,6 +38,7 @@ class MailWorker:
         self.sender = Sender(db, config, clock, owner) if send and config.configured else None
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self.recaps = RecapJob(db)  # recaps of occurrences that ended (vocab/recap_job.py)
 
     async def start(self) -> None:
         self.db.on_commit(self._wake.set)
@@ -48,6 +50,7 @@ class MailWorker:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
+        self.recaps.close()
 
     async def round(self) -> int:
         """One round of sweeps and sending; how many mails were sent."""
@@ -56,6 +59,7 @@ class MailWorker:
             await self.db.write(invitations.lapse_holds, now)
         if await self.db.read(reminders.due, now, self.config.reminder_lead):
             await self.db.write(reminders.enqueue_due, now, self.config.reminder_lead)
+        await self.recaps.round(now)
         if self.sender is None:
             return 0
         return await self.sender.send_due()

@@ -7,10 +7,12 @@
 #   postgresql       the tests run the whole suite on PostgreSQL too, on a server they start
 #                    themselves (initdb, pg_ctl); the package also creates the unprivileged
 #                    `postgres` user a server started by root runs as
+#   redis-server     livekit-server's multi-node mode keeps rooms and node loads in Redis;
+#                    the cluster test (tests/test_cluster.py) starts its own
 set -euo pipefail
 
 declare -A package_of=([espeak-ng]=espeak-ng [sox]=sox [ip]=iproute2 [unshare]=util-linux
-  [chromium]=chromium)
+  [chromium]=chromium [redis-server]=redis-server)
 missing=()
 declare -A library_package=([libusb-1.0.so.0]=libusb-1.0-0)
 # PostgreSQL's programs live outside PATH (/usr/lib/postgresql/VERSION/bin)

@@ -34,8 +34,29 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
-def pytest_report_header(config: pytest.Config) -> str:
-    return f"database engine: {config.getoption('--db')}"
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    lines = [f"database engine: {config.getoption('--db')}"]
+    if config.getoption("--db") == SQLITE:
+        lines.append(CLUSTER_NOTE)
+    return lines
+
+
+# A cluster is machines sharing PostgreSQL: tests/test_cluster.py runs its own, whatever the
+# engine, so it runs once per `make test`, in the PostgreSQL pass.
+CLUSTER_NOTE = "tests marked cluster (tests/test_cluster.py) run in the --db postgresql pass"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "cluster: a multi-machine test; runs with --db postgresql")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--db") != SQLITE:
+        return
+    cluster = [item for item in items if item.get_closest_marker("cluster")]
+    if cluster:
+        config.hook.pytest_deselected(items=cluster)
+        items[:] = [item for item in items if not item.get_closest_marker("cluster")]
 
 
 @pytest.fixture(scope="session")

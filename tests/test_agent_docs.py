@@ -1,4 +1,4 @@
-"""The README tells client developers what the agent answers to: its RPC method and commands."""
+"""docs/livekit-clients.md tells client developers what the agent answers: its RPC and commands."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ from agents.history_rpc import MAX_PAGE
 from agents.replies import COMMANDS, HELP
 from colearn.wire import AGENT_IDENTITY, HISTORY_RPC_METHOD
 
-README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+README = (Path(__file__).resolve().parent.parent / "docs" / "livekit-clients.md").read_text(
+    encoding="utf-8"
+)
 
 
 def test_the_history_rpc_method_and_its_payload_are_documented() -> None:

@@ -49,6 +49,8 @@ ROWS = [
     Row("GET", lambda w: "/api/occurrences", (200, 200, 200, 200, 200)),
     Row("GET", lambda w: f"/api/occurrences/{w.occurrence}", (200, 200, 200, 200, 200)),
     Row("GET", lambda w: "/api/openapi.json", (200, 200, 200, 200, 200)),
+    Row("GET", lambda w: "/api/docs", (200, 200, 200, 200, 200)),
+    Row("GET", lambda w: "/api/docs/swagger-ui.css", (200, 200, 200, 200, 200)),
     Row("GET", lambda w: "/api/dictionary/went", (200, 200, 200, 200, 200)),
     Row("GET", lambda w: f"/api/occurrences/{w.occurrence}/messages", (401, 403, 403, 200, 200)),
     Row("GET", lambda w: f"/api/occurrences/{w.occurrence}/attendance", (401, 403, 403, 403, 200)),

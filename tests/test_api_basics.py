@@ -22,13 +22,19 @@ def _assert_error_shape(body: dict[str, object], code: str) -> None:
     assert isinstance(error["message"], str) and error["message"]
 
 
-async def test_healthz_reports_database_and_livekit(api_url: str) -> None:
-    async with aiohttp.ClientSession() as http, http.get(api_url + "/healthz") as response:
-        body = await response.json()
-    assert response.status == 200
-    assert body["status"] == "ok"
-    assert body["database"]["ok"] is True and body["database"]["schema_version"] >= 1
-    assert body["livekit"]["ok"] is True
+async def test_healthz_says_alive_and_readyz_checks_everything(api_url: str) -> None:
+    async with aiohttp.ClientSession() as http:
+        async with http.get(api_url + "/healthz") as response:
+            assert response.status == 200 and await response.json() == {"status": "ok"}
+        async with http.get(api_url + "/readyz") as response:
+            body = await response.json()
+    assert response.status == 200, body
+    assert body["status"] == "ready" and body["failed"] == []
+    checks = body["checks"]
+    assert checks["database"]["ok"] is True and checks["database"]["schema_version"] >= 1
+    assert checks["livekit"]["ok"] is True
+    assert checks["agent"] == {"ok": True, "workers": 1}  # the stack's one worker
+    assert checks["outbox"]["ok"] is True
 
 
 @pytest.fixture
@@ -43,15 +49,19 @@ async def client_without_livekit(db_url: str) -> TestClient:
     await client.close()
 
 
-async def test_healthz_is_503_when_livekit_is_unreachable(
+async def test_readyz_is_503_naming_livekit_and_the_agent_when_they_are_away(
     client_without_livekit: TestClient,
 ) -> None:
-    response = await client_without_livekit.get("/healthz")
+    alive = await client_without_livekit.get("/healthz")
+    assert alive.status == 200  # alive all the same: restarting the API would not help
+    response = await client_without_livekit.get("/readyz")
     body = await response.json()
     assert response.status == 503
-    assert body["status"] == "degraded"
-    assert body["database"]["ok"] is True
-    assert body["livekit"]["ok"] is False
+    assert body["status"] == "not_ready"
+    assert body["failed"] == ["livekit", "agent"]
+    assert body["checks"]["database"]["ok"] is True
+    assert body["checks"]["livekit"]["ok"] is False and body["checks"]["livekit"]["error"]
+    assert "no agent worker" in body["checks"]["agent"]["error"]
 
 
 async def test_unknown_path_is_a_json_404(client_without_livekit: TestClient) -> None:

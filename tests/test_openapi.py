@@ -71,7 +71,7 @@ def test_every_client_error_is_documented_with_the_one_error_shape() -> None:
             if method not in METHODS:
                 continue
             for status in operation["responses"]:
-                if 400 <= int(status) < 500:  # 503 of /healthz is its health report
+                if 400 <= int(status) < 500:  # 503 of /readyz is its readiness report
                     schema = _schema_for(method, re.sub(r"\{\w+\}", "1", path), int(status))
                     assert schema == {"$ref": "#/components/schemas/Error"}, (path, method, status)
 

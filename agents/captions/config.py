@@ -18,6 +18,15 @@ class CaptionConfig:
     workers: int
     threads: int
     max_lag: float
+    batch: bool = True
+    agent: str = "inline"
+    max_rooms: int = 50
+    max_speakers: int = 10
+
+    @property
+    def separate(self) -> bool:
+        """Captions come from caption workers, not from the Co~Learn agent worker."""
+        return self.enabled and self.agent == "separate"
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> CaptionConfig:
@@ -31,6 +40,18 @@ class CaptionConfig:
         if engine not in ENGINES:
             raise ConfigError(
                 f"COLEARN_WHISPER_ENGINE must be one of {', '.join(ENGINES)}, got {engine!r}"
+            )
+        batch = env("COLEARN_CAPTION_BATCH", environ).lower()
+        if batch not in ("on", "off"):
+            raise ConfigError(f"COLEARN_CAPTION_BATCH must be on or off, got {batch!r}")
+        agent = env("COLEARN_CAPTION_AGENT", environ).lower()
+        if agent not in ("inline", "separate"):
+            raise ConfigError(f"COLEARN_CAPTION_AGENT must be inline or separate, got {agent!r}")
+        max_rooms = env_int("COLEARN_CAPTION_MAX_ROOMS", environ)
+        max_speakers = env_int("COLEARN_CAPTION_MAX_SPEAKERS", environ)
+        if max_rooms < 1 or max_speakers < 1:
+            raise ConfigError(
+                "COLEARN_CAPTION_MAX_ROOMS and COLEARN_CAPTION_MAX_SPEAKERS must be at least 1"
             )
         raw_lag = env("COLEARN_CAPTION_MAX_LAG", environ)
         try:
@@ -53,4 +74,8 @@ class CaptionConfig:
             workers=workers,
             threads=threads,
             max_lag=max_lag,
+            batch=batch == "on",
+            agent=agent,
+            max_rooms=max_rooms,
+            max_speakers=max_speakers,
         )

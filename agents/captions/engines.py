@@ -1,7 +1,8 @@
 """Speech-to-text engines behind one interface: faster-whisper (default) or openai-whisper.
 
 An engine turns one utterance of 16 kHz mono float32 audio into text. It is loaded once per
-worker process and shared by every room; ``transcribe`` is called from worker threads.
+worker process and shared by every room; ``transcribe`` is called from worker threads. An
+engine that can also take several utterances in one call has ``transcribe_batch``.
 """
 
 from __future__ import annotations
@@ -55,6 +56,19 @@ class FasterWhisper:
         self._model = WhisperModel(
             path, device="cpu", compute_type="int8", cpu_threads=self.cpu_threads
         )
+        from agents.captions.batched import BatchDecoder
+
+        self._batch = BatchDecoder(self._model)
+
+    @property
+    def multilingual(self) -> bool:
+        return bool(self._model.model.is_multilingual)
+
+    def transcribe_batch(self, items: list[tuple[np.ndarray, str]]) -> list[str]:
+        """Several utterances in one encoder and one decoder call (agents.captions.batched)."""
+        from agents.captions.batched import Item
+
+        return self._batch.transcribe([Item(audio, language) for audio, language in items])
 
     def transcribe(self, audio: np.ndarray, language: str) -> str:
         segments, _info = self._model.transcribe(

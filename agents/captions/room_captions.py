@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 import uuid
 from contextlib import suppress
 from datetime import UTC, datetime, timedelta
@@ -23,6 +24,8 @@ from livekit.agents.types import (
 
 from agents.captions.engines import SAMPLE_RATE
 from agents.captions.service import CaptionService
+from agents.captions.stats import STATS
+from agents.metrics import CAPTION_LAG, CAPTIONS_PUBLISHED
 from agents.store import WorkerStore
 from colearn.wire import TRANSCRIPTION_TOPIC
 from db.transcripts import Segment, insert_segment, settings_of
@@ -40,6 +43,7 @@ class RoomCaptions:
         self._tracks: dict[str, asyncio.Task[None]] = {}
         self._enabled = False
         self._occurrence_id: int | None = None
+        self._language = service.config.language
         self._watcher: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
@@ -59,6 +63,8 @@ class RoomCaptions:
     async def _apply_settings(self) -> None:
         settings = await self._store.read(settings_of, self._room.name)
         self._occurrence_id = settings.occurrence_id
+        # a session's own language, once sessions have one; the worker's otherwise
+        self._language = self._service.language_for(getattr(settings, "language", None))
         if settings.enabled == self._enabled:
             return
         self._enabled = settings.enabled
@@ -124,7 +130,7 @@ class RoomCaptions:
         self, track: rtc.Track, track_sid: str, speaker: rtc.RemoteParticipant
     ) -> None:
         audio = rtc.AudioStream(track, sample_rate=SAMPLE_RATE, num_channels=1)
-        speech = self._service.utterance_stt().stream(language=self._service.config.language)
+        speech = self._service.utterance_stt().stream(language=self._language)
 
         async def forward() -> None:
             async for event in audio:
@@ -132,6 +138,8 @@ class RoomCaptions:
             speech.end_input()
 
         forwarding = asyncio.create_task(forward(), name=f"captions-audio-{track_sid}")
+        STATS.speakers_change(+1)
+        log.info("captioning %s in %s", speaker.identity, self._room.name)
         try:
             async for event in speech:
                 if event.type == stt.SpeechEventType.INTERIM_TRANSCRIPT and event.alternatives:
@@ -145,6 +153,7 @@ class RoomCaptions:
                 elif event.type == stt.SpeechEventType.FINAL_TRANSCRIPT and event.alternatives:
                     await self._publish(event, track_sid, speaker)
         finally:
+            STATS.speakers_change(-1)
             forwarding.cancel()
             with suppress(asyncio.CancelledError):
                 await forwarding
@@ -173,6 +182,9 @@ class RoomCaptions:
             ended_at=ended,
         )
         await self._send(segment.segment_id, text, track_sid, speaker, final=True)
+        CAPTIONS_PUBLISHED.inc()
+        if event.speech_end_time is not None:
+            CAPTION_LAG.observe(max(0.0, time.time() - event.speech_end_time))
         room, occurrence_id = self._room.name, self._occurrence_id
         # through the worker's one store, in order with the room's chat and presence writes
         await asyncio.wrap_future(self._store.write(insert_segment, room, occurrence_id, segment))
@@ -212,7 +224,7 @@ class RoomCaptions:
                             text=text,
                             start_time=0,
                             end_time=0,
-                            language=self._service.config.language,
+                            language=self._language,
                             final=final,
                         )
                     ],

@@ -115,6 +115,15 @@ class PostgresEngine:
         if self._listening is None:
             self._listening = asyncio.create_task(self._listen(), name="colearn-pg-listen")
 
+    def stats(self) -> dict[str, int]:
+        pool = self._pool.get_stats()
+        return {
+            "size": pool.get("pool_size", 0),
+            "idle": pool.get("pool_available", 0),
+            "max": pool.get("pool_max", POOL_SIZE),
+            "waiting": pool.get("requests_waiting", 0),
+        }
+
     def _committed(self) -> None:
         for listener in self._listeners:
             listener()
@@ -166,6 +175,9 @@ class PostgresEngine:
                 if conflicts > SERIALIZATION_RETRIES:
                     raise Conflict("the change kept colliding with others; try again") from None
             except _LOST as exc:
+                if (getattr(exc, "sqlstate", None) or "").startswith("53"):
+                    # insufficient resources (disk full, out of memory): nothing was written
+                    raise Unavailable(f"PostgreSQL cannot write: {_first_line(exc)}") from exc
                 if not _connection_lost(exc) or time.monotonic() + delay > deadline:
                     if not _connection_lost(exc):
                         raise
@@ -179,5 +191,7 @@ class PostgresEngine:
             self._listening.cancel()
             with suppress(asyncio.CancelledError):
                 await self._listening
-        self._threads.shutdown()
-        await asyncio.to_thread(self._pool.close)
+        try:
+            self._threads.shutdown(cancel_futures=True)
+        finally:
+            await asyncio.to_thread(self._pool.close, 2.0)  # its workers: 2 s at most

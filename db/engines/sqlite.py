@@ -54,12 +54,29 @@ class SqliteConn(Conn):
             return self.raw.execute(sql, values)
         except sqlite3.IntegrityError as exc:
             raise Conflict(str(exc)) from exc
+        except sqlite3.OperationalError as exc:
+            if _no_space(exc):
+                raise Unavailable(f"the database cannot be written: {exc}") from exc
+            raise
 
     def run_many(self, sql: str, rows: list[Params]) -> None:
         try:
             self.raw.executemany(sql, rows)
         except sqlite3.IntegrityError as exc:
             raise Conflict(str(exc)) from exc
+        except sqlite3.OperationalError as exc:
+            if _no_space(exc):
+                raise Unavailable(f"the database cannot be written: {exc}") from exc
+            raise
+
+
+# The disk (or SQLite's max_page_count) is full, or the file cannot be written: the
+# statement changed nothing and the caller is told the database is unavailable (HTTP 503).
+_NO_SPACE = (sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR)
+
+
+def _no_space(exc: sqlite3.OperationalError) -> bool:
+    return (getattr(exc, "sqlite_errorcode", 0) & 0xFF) in _NO_SPACE
 
 
 def connect(path: Path, *, busy_timeout_ms: int) -> sqlite3.Connection:
@@ -237,6 +254,9 @@ class SqliteEngine:
     def on_commit(self, listener: Callable[[], None]) -> None:
         self._listeners.append(listener)
 
+    def stats(self) -> dict[str, int]:
+        return {"waiting": len(self._pending)}
+
     def _committed(self) -> None:
         self.checkpointer.after_commit()
         for listener in self._listeners:
@@ -288,10 +308,14 @@ class SqliteEngine:
             self._committed()
 
     async def aclose(self) -> None:
-        if self._flusher is not None:
-            await self._flusher
-        await self.checkpointer.aclose()
-        self._write_thread.shutdown()
-        self._read_thread.shutdown()
-        for conn in (self._inline, self._writer, self._reader):
-            conn.close()
+        """Finish the writes under way, then close every thread and connection, whatever
+        fails on the way: a thread left running would hold the process at exit."""
+        try:
+            if self._flusher is not None:
+                await self._flusher
+            await self.checkpointer.aclose()
+        finally:
+            self._write_thread.shutdown(cancel_futures=True)
+            self._read_thread.shutdown(cancel_futures=True)
+            for conn in (self._inline, self._writer, self._reader):
+                conn.close()

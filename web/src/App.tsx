@@ -9,6 +9,8 @@ import { FacilitatorDashboard } from './pages/FacilitatorDashboard';
 import { ParticipantDashboard } from './pages/ParticipantDashboard';
 import { SignInPage } from './pages/SignInPage';
 import { SignUpPage } from './pages/SignUpPage';
+import { NotebookPage } from './vocabulary/NotebookPage';
+import { ReviewPage } from './vocabulary/ReviewPage';
 
 const RoomPage = lazy(() => import('./room/RoomPage'));
 const GuestPage = lazy(() => import('./pages/GuestPage'));
@@ -16,6 +18,8 @@ const GuestPage = lazy(() => import('./pages/GuestPage'));
 const PUBLIC_PATHS = new Set(['/sign-in', '/sign-up']);
 // A guest's invitation link: open to anyone holding it, signed in or not.
 const GUEST_PATH = '/guest';
+// The learner's notebook and review (web/src/vocabulary)
+const VOCABULARY_PATHS = new Set(['/notebook', '/review']);
 
 export function App() {
   const { user, loading } = useAuth();
@@ -52,8 +56,10 @@ export function App() {
       <main id="main" className="page" tabIndex={-1}>
         {!user && path === '/sign-up' ? <SignUpPage /> : null}
         {!user && path !== '/sign-up' ? <SignInPage /> : null}
-        {user?.role === 'facilitator' ? <FacilitatorDashboard user={user} /> : null}
-        {user?.role === 'participant' ? <ParticipantDashboard user={user} /> : null}
+        {user && path === '/notebook' ? <NotebookPage /> : null}
+        {user && path === '/review' ? <ReviewPage /> : null}
+        {user?.role === 'facilitator' && !VOCABULARY_PATHS.has(path) ? <FacilitatorDashboard user={user} /> : null}
+        {user?.role === 'participant' && !VOCABULARY_PATHS.has(path) ? <ParticipantDashboard user={user} /> : null}
       </main>
     </>
   );

@@ -1,26 +1,19 @@
-// One finished session: its chat, its captions and the words this person looked up.
+// One finished session: this person's recap (words looked up, new words, participation),
+// its chat and its captions.
 
 import { useResource } from '../lib/useResource';
-import { chatHistory, transcript, wordsLookedUp } from '../lib/history';
+import { chatHistory, transcript } from '../lib/history';
+import { RecapView } from '../vocabulary/RecapView';
 import { clock } from '../lib/format';
 import { Alert } from '../components/Alert';
 
-export function PastSessionDetails({ occurrenceId, identity }: { occurrenceId: number; identity: string }) {
+export function PastSessionDetails({ occurrenceId }: { occurrenceId: number; identity?: string }) {
   const chat = useResource(() => chatHistory(occurrenceId), [occurrenceId]);
   const captions = useResource(() => transcript(occurrenceId), [occurrenceId]);
-  const words = chat.data ? wordsLookedUp(chat.data, identity) : [];
 
   return (
     <div className="past-details">
-      <h4>Words you looked up</h4>
-      {chat.data && words.length === 0 ? <p>None in this session.</p> : null}
-      {words.length > 0 ? (
-        <ul className="word-list">
-          {words.map((word) => (
-            <li key={word}>{word}</li>
-          ))}
-        </ul>
-      ) : null}
+      <RecapView occurrenceId={occurrenceId} />
 
       <h4>Chat</h4>
       <Alert>{chat.error}</Alert>

@@ -1,4 +1,5 @@
-// What happened in an occurrence, for those who were in it: chat, transcript, words looked up.
+// What happened in an occurrence, for those who were in it: chat and transcript. The words
+// looked up are the recap's (web/src/vocabulary/RecapView.tsx), read from the API.
 // Chat comes from the event log (every stored message is a chat.message event), which the
 // API already streams; the transcript from its own endpoint when the server has it.
 
@@ -32,17 +33,4 @@ export async function transcript(occurrenceId: number): Promise<TranscriptSegmen
     if (failure instanceof ApiError && failure.routeMissing) return null;
     throw failure;
   }
-}
-
-const DEFINE = /^\/define\s+(.+)$/i;
-
-/** Words `identity` asked the dictionary about in this chat, in order, each once. */
-export function wordsLookedUp(chat: readonly StoredChat[], identity: string): string[] {
-  const words: string[] = [];
-  for (const message of chat) {
-    const match = message.sender_identity === identity ? DEFINE.exec(message.text.trim()) : null;
-    const word = match?.[1]?.trim().toLowerCase();
-    if (word && !words.includes(word)) words.push(word);
-  }
-  return words;
 }

@@ -9,6 +9,7 @@ import { useLiveEvents } from '../lib/events';
 import type { Booking, Invitation, LiveEvent, Page, User } from '../lib/types';
 import { useResource } from '../lib/useResource';
 import { Alert } from '../components/Alert';
+import { VocabularyCard } from '../vocabulary/VocabularyCard';
 
 export function ParticipantDashboard({ user }: { user: User }) {
   const mine = useResource(() => api.get<Page<Booking>>('/api/bookings'));
@@ -43,6 +44,7 @@ export function ParticipantDashboard({ user }: { user: User }) {
       <h1 className="page-title">Hello, {user.display_name}</h1>
       <Alert>{mine.error}</Alert>
       <div className="dashboard-grid">
+        <VocabularyCard />
         <MyInvitations listing={invited} onBooked={reload} />
         <MyBookings bookings={upcoming} onChanged={reload} />
         <OpenSessions bookedIds={bookedIds} onBooked={reload} />

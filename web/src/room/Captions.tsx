@@ -1,11 +1,12 @@
 // Live captions: the agent's lk.transcription text streams, newest last, with the speaker.
 
 import { useParticipants, useTranscriptions } from '@livekit/components-react';
+import { TappableText } from '../vocabulary/TappableText';
 
 const SHOWN = 3;
 const SEGMENT_ID = 'lk.segment_id';
 
-export function Captions() {
+export function Captions({ onTapWord }: { onTapWord?: (word: string, sentence: string) => void }) {
   const segments = useTranscriptions();
   const participants = useParticipants();
   const nameOf = (identity: string) => participants.find((p) => p.identity === identity)?.name || identity;
@@ -21,7 +22,7 @@ export function Captions() {
       {latest.length === 0 ? <p className="caption-line muted">Captions are on. Speak and your words appear here.</p> : null}
       {latest.map((segment) => (
         <p key={segment.streamInfo.id} className="caption-line">
-          <strong>{nameOf(segment.participantInfo.identity)}:</strong> {segment.text}
+          <strong>{nameOf(segment.participantInfo.identity)}:</strong> <TappableText text={segment.text} onTap={onTapWord} />
         </p>
       ))}
     </div>

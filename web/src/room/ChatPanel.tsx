@@ -8,13 +8,16 @@ import { clock } from '../lib/format';
 import type { StoredChat } from '../lib/types';
 import { mergeChat } from './chatLines';
 import { AGENT_IDENTITY } from './wire';
+import { TappableText } from '../vocabulary/TappableText';
 
 interface Props {
   chat: ReturnType<typeof useChat>;
   history: StoredChat[];
+  /** A word tapped in a message: looked up and kept (web/src/vocabulary/TappableText.tsx). */
+  onTapWord?: (word: string, sentence: string) => void;
 }
 
-export function ChatPanel({ chat, history }: Props) {
+export function ChatPanel({ chat, history, onTapWord }: Props) {
   const { localParticipant } = useLocalParticipant();
   const [draft, setDraft] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -51,7 +54,7 @@ export function ChatPanel({ chat, history }: Props) {
             <span className="chat-meta">
               {line.name} · <time dateTime={new Date(line.at).toISOString()}>{clock(line.at)}</time>
             </span>
-            <span className="chat-text">{line.text}</span>
+            <span className="chat-text">{line.identity === AGENT_IDENTITY ? line.text : <TappableText text={line.text} onTap={onTapWord} />}</span>
           </li>
         ))}
       </ol>

@@ -1,19 +1,28 @@
 // Look a word up without leaving the call; hear it spoken by the browser's voice.
 
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useState } from 'react';
 import { Alert } from '../components/Alert';
 import { messageOf } from '../lib/api';
 import { type LookupResult, lookUp } from './dictionary';
 import { DictionaryEntry } from './DictionaryEntry';
+import { keepWord } from '../vocabulary/api';
 
-export function DictionaryPanel({ askInChat }: { askInChat: (word: string) => Promise<unknown> }) {
+interface Props {
+  askInChat: (word: string) => Promise<unknown>;
+  /** Set for a signed-in person: each word found is kept in their notebook for this session. */
+  keepFor?: number;
+  /** A word tapped in chat or captions, to show (kept already by whoever tapped it). */
+  tapped?: { word: string } | null;
+}
+
+export function DictionaryPanel({ askInChat, keepFor, tapped }: Props) {
   const [word, setWord] = useState('');
   const [result, setResult] = useState<LookupResult | null>(null);
   const [unavailable, setUnavailable] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
-  const search = async (query: string) => {
+  const search = async (query: string, keep = true) => {
     const wanted = query.trim();
     if (!wanted) return;
     setWord(wanted);
@@ -23,12 +32,21 @@ export function DictionaryPanel({ askInChat }: { askInChat: (word: string) => Pr
       const found = await lookUp(wanted);
       setUnavailable(found === null);
       setResult(found);
+      if (keep && found?.kind === 'entry' && keepFor !== undefined) {
+        // the notebook is a side effect: a failure to keep must not hide the definition
+        keepWord(wanted, keepFor).catch(() => undefined);
+      }
     } catch (failure) {
       setError(messageOf(failure));
     } finally {
       setBusy(false);
     }
   };
+
+  useEffect(() => {
+    if (tapped) void search(tapped.word, false);
+    // only a new tap (a new object) searches again
+  }, [tapped]);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();

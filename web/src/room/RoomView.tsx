@@ -13,6 +13,7 @@ import { SidePanelTabs, type PanelName } from './SidePanelTabs';
 import { useJoinTiming } from './useJoinTiming';
 import { useRoomHistory } from './useRoomHistory';
 import { VideoGrid } from './VideoGrid';
+import { keepWord } from '../vocabulary/api';
 
 interface Props {
   title: string;
@@ -31,6 +32,14 @@ export function RoomView({ title, occurrenceId, signedIn, notice, clearNotice, o
   const [panelOpen, setPanelOpen] = useState(true);
   const [captions, setCaptions] = useState(false);
   useJoinTiming();
+  // a word tapped in chat or captions: kept in the notebook, shown in the dictionary panel
+  const [tapped, setTapped] = useState<{ word: string } | null>(null);
+  const onTapWord = (word: string, sentence: string) => {
+    if (signedIn) keepWord(word, occurrenceId, sentence, 'tap').catch(() => undefined);
+    setTapped({ word });
+    setPanel('dictionary');
+    setPanelOpen(true);
+  };
 
   const showPanel = (name: PanelName) => {
     setPanel(name);
@@ -54,15 +63,15 @@ export function RoomView({ title, occurrenceId, signedIn, notice, clearNotice, o
       <div className={`room-body${panelOpen ? ' with-panel' : ''}`}>
         <section className="room-stage" aria-label="Video">
           <VideoGrid />
-          {captions ? <Captions /> : null}
+          {captions ? <Captions onTapWord={onTapWord} /> : null}
         </section>
         {panelOpen ? (
           <aside className="room-panel" aria-label="Side panel">
             <SidePanelTabs current={panel} onSelect={setPanel} onClose={() => setPanelOpen(false)} />
             <div className="room-panel-body" id="room-panel-body" role="tabpanel" aria-labelledby={`tab-${panel}`}>
-              {panel === 'chat' ? <ChatPanel chat={chat} history={history.chat} /> : null}
+              {panel === 'chat' ? <ChatPanel chat={chat} history={history.chat} onTapWord={onTapWord} /> : null}
               {panel === 'people' ? <ParticipantsPanel joinedAt={history.joinedAt} /> : null}
-              {panel === 'dictionary' ? <DictionaryPanel askInChat={(word) => chat.send(`/define ${word}`)} /> : null}
+              {panel === 'dictionary' ? <DictionaryPanel askInChat={(word) => chat.send(`/define ${word}`)} keepFor={signedIn ? occurrenceId : undefined} tapped={tapped} /> : null}
             </div>
           </aside>
         ) : null}

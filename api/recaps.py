@@ -1,0 +1,88 @@
+"""Recaps after a session, and what a learner sets for them.
+
+- ``GET /api/occurrences/{id}/recap``: the signed-in person's recap of that occurrence (a
+  learner's own, or the facilitator's); 404 ``recap_not_ready`` before it is built (within
+  two minutes of the end, once the room is empty), 404 ``no_recap`` for someone not in it;
+- ``GET /api/me/recaps``: the person's recaps, newest session first;
+- ``GET``/``PUT /api/me/learning``: ``level`` ('A1'..'C2', or '' to follow each session's)
+  and ``recap_emails`` (true/false).
+"""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from api.auth import require_user
+from api.errors import ApiError
+from api.keys import CONFIG, DB
+from api.lookup import occurrence_or_404, path_id
+from api.responses import json_response
+from api.validation import invalid, json_body
+from db import notebook_settings, recaps
+from db.notebook_settings import LearnerSettings
+from vocab.levels import LEVELS
+
+
+async def recap(request: web.Request) -> web.Response:
+    user = await require_user(request)
+    occurrence = await occurrence_or_404(request, path_id(request))
+    found = await recaps.recap_of(request.app[DB], occurrence.id, user.id)
+    if found is not None:
+        return json_response(found)
+    if not await recaps.built(request.app[DB], occurrence.id):
+        raise ApiError(
+            404,
+            "recap_not_ready",
+            "The recap is not built yet: it comes within two minutes of the session's end,"
+            " once everyone has left the room.",
+        )
+    raise ApiError(404, "no_recap", "You have no recap of this session: you were not in it.")
+
+
+async def my_recaps(request: web.Request) -> web.Response:
+    user = await require_user(request)
+    rows = await recaps.recaps_of(request.app[DB], user.id)
+    return json_response(
+        {
+            "recaps": [
+                {
+                    "occurrence_id": int(r["occurrence_id"]),
+                    "title": r["title"],
+                    "role": r["role"],
+                    "starts_at": r["starts_at"],
+                    "built_at": r["built_at"],
+                }
+                for r in rows
+            ]
+        }
+    )
+
+
+def _settings(found: LearnerSettings) -> web.Response:
+    return json_response({"level": found.level, "recap_emails": found.recap_emails})
+
+
+async def get_learning(request: web.Request) -> web.Response:
+    user = await require_user(request)
+    return _settings(await notebook_settings.settings_of(request.app[DB], user.id))
+
+
+async def put_learning(request: web.Request) -> web.Response:
+    user = await require_user(request)
+    body = await json_body(request)
+    level = body.choice("level", ("", *LEVELS)) if body.has("level") else None
+    emails = body.boolean("recap_emails") if body.has("recap_emails") else None
+    body.done()
+    if level is None and emails is None:
+        raise invalid("send level ('A1'..'C2', or '') and/or recap_emails (true or false)")
+    changed = await request.app[DB].write(
+        notebook_settings.change, user.id, level, emails, request.app[CONFIG].clock()
+    )
+    return _settings(changed)
+
+
+def setup(app: web.Application) -> None:
+    app.router.add_get(r"/api/occurrences/{id:\d+}/recap", recap)
+    app.router.add_get("/api/me/recaps", my_recaps)
+    app.router.add_get("/api/me/learning", get_learning)
+    app.router.add_put("/api/me/learning", put_learning)
