@@ -3,7 +3,10 @@ command line (``python -m api admin --help``)."""
 
 from __future__ import annotations
 
+import logging
+import os
 import sys
+from typing import NoReturn
 
 import uvloop
 from aiohttp import web
@@ -45,7 +48,17 @@ def main() -> int:
         shutdown_timeout=SHUTDOWN_GRACE_S,
         print=lambda _: print(f"Co~Learn API listening on {url}", flush=True),
     )
-    return 0
+    _exit_now(0)
+
+
+def _exit_now(code: int) -> NoReturn:
+    """Exit once the API has stopped: its cleanup (api/app.py) closed everything it holds,
+    so the interpreter's own teardown is skipped; on a busy machine it took seconds of
+    garbage collection, and it would wait for ever for any thread a library left running."""
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 if __name__ == "__main__":

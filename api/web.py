@@ -21,6 +21,7 @@ MEDIAPIPE = WEB / "mediapipe"
 
 # Client-side routes of web/src/App.tsx.
 PAGE_ROUTES = ("/", "/sign-in", "/sign-up", "/dashboard", r"/room/{id:\d+}", "/guest")
+PAGE_ROUTES += ("/notebook", "/review")  # the learner's vocabulary (docs/vocabulary.md)
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 ONE_DAY = "public, max-age=86400"

@@ -7,8 +7,10 @@ transcription. Per speaker count and per path (``old``: one utterance per Whispe
 padded to 30 s, COLEARN_CAPTION_BATCH=off; ``new``: batched, encoded at their own length),
 run interleaved so both see the same machine load:
 
-    p50/p95 end of utterance -> final caption (s), dropped utterances, CPU seconds per
-    speaker-second, word error rate.
+    p50/p95 end of utterance -> final caption (s), dropped finals (waited longer than
+    COLEARN_CAPTION_MAX_LAG, logged), missing (sentences without a final of their own:
+    dropped, or run into the next one by the VAD), CPU seconds per speaker-second, word
+    error rate.
 
 LiveKit's transport is left out (the end-to-end path adds ~0.1 s; tests/test_captions.py
 covers it). The last line reads ``captions: speakers=8 p95_final_s=X dropped=N wer=W``.
@@ -37,10 +39,10 @@ from livekit.plugins import silero
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from agents.captions import engines  # noqa: E402
-from agents.captions.stats import CaptionStats  # noqa: E402
-from agents.captions.utterance_stt import UtteranceSTT  # noqa: E402
-from agents.captions.whisper_stt import WhisperSTT  # noqa: E402
+from agents.captions import engines
+from agents.captions.stats import CaptionStats
+from agents.captions.utterance_stt import UtteranceSTT
+from agents.captions.whisper_stt import WhisperSTT
 
 SENTENCES = [
     "Good morning everyone, today we will practise ordering food in a restaurant.",
@@ -133,7 +135,8 @@ async def run(whisper: WhisperSTT, vad: silero.VAD, programs: list[Script]) -> d
     return {
         "p50": float(np.percentile(latencies, 50)) if latencies else float("nan"),
         "p95": float(np.percentile(latencies, 95)) if latencies else float("nan"),
-        "dropped": float(sum(d for _, _, d in results)),
+        "dropped": float(whisper.stats.finals_dropped),
+        "missing": float(sum(d for _, _, d in results)),
         "cpu": cpu / said,
         "wer": jiwer.wer([normal(p.words) for p in programs], [normal(h) for _, h, _ in results]),
     }
@@ -163,7 +166,7 @@ async def bench(counts: list[int], sentences: int, threads: int) -> None:
         "new": lambda s: WhisperSTT(transcriber, language="en", workers=1, max_lag=3.0, stats=s),
     }
     print(f"Whisper tiny.en int8, {threads} threads; interim captions on")
-    print("speakers path  p50_final_s p95_final_s dropped cpu_s_per_speaker_s   wer")
+    print("speakers path  p50_final_s p95_final_s dropped missing cpu_s_per_speaker_s   wer")
     last: dict[str, float] = {}
     for count in counts:
         for name, make in paths.items():
@@ -172,7 +175,8 @@ async def bench(counts: list[int], sentences: int, threads: int) -> None:
             await whisper.aclose()
             print(
                 f"{count:8d} {name:4s} {figures['p50']:11.2f} {figures['p95']:11.2f} "
-                f"{int(figures['dropped']):7d} {figures['cpu']:19.3f} {figures['wer']:5.3f}",
+                f"{int(figures['dropped']):7d} {int(figures['missing']):7d} "
+                f"{figures['cpu']:19.3f} {figures['wer']:5.3f}",
                 flush=True,
             )
             if name == "new" and count == 8:

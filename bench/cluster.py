@@ -25,6 +25,7 @@ import statistics
 import sys
 import tempfile
 import time
+import traceback
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -34,56 +35,17 @@ import uvloop
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from colearn.wire import AGENT_IDENTITY  # noqa: E402
-from db import Database, accounts, sessions  # noqa: E402
-from db.agent_rooms import holder  # noqa: E402
-from db.conn import Conn  # noqa: E402
-from db.sessions import SessionFields  # noqa: E402
+from cluster_agents import room_costs, takeover  # noqa: E402
+from cluster_common import cpu_s, pct, seed_occurrences  # noqa: E402
+
 from tests.support.api_client import seed_participants  # noqa: E402
 from tests.support.cluster import API_PORT, Cluster, Machine, network  # noqa: E402
-from tests.support.rtc_client import RtcParticipant  # noqa: E402
-from tests.support.stack import API_KEY, API_SECRET  # noqa: E402
 
 API_ENV = {
     "COLEARN_STREAMS_TOTAL": "10000",  # the default 2000 per node is below this bench
     "COLEARN_WRITES_PER_USER_PER_MINUTE": "0",  # a load generator is no client to throttle
     "COLEARN_LOG_LEVEL": "WARNING",
 }
-
-
-def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(len(ordered) * q))]
-
-
-async def seed_occurrences(db_url: str, count: int, capacity: int) -> tuple[str, list[int]]:
-    """A facilitator's token and ``count`` occurrences starting in 5 minutes."""
-    from api.auth import new_token, token_hash
-
-    token = new_token()
-    starts = datetime.now(UTC).replace(microsecond=0) + timedelta(minutes=5)
-    fields = SessionFields(
-        title="Bench", description="", level="", topic="", timezone="UTC",
-        starts_local=starts.replace(tzinfo=None), duration_minutes=60, capacity=capacity,
-        rrule=None,
-    )  # fmt: skip
-
-    def seed(conn: Conn) -> list[int]:
-        host = accounts.create_user(conn, f"host-{time.time()}@bench", "Host", "facilitator", "-")
-        accounts.create_token(
-            conn, user_id=host.id, token_hash=token_hash(token), expires_at=starts + timedelta(1)
-        )
-        ids = []
-        for _ in range(count):
-            sid = sessions.create(conn, host.id, fields, [(starts, starts + timedelta(hours=1))])
-            ids.append(conn.value("SELECT id FROM occurrences WHERE session_id = :s", s=sid))
-        return ids
-
-    db = await Database.open(db_url, run_migrations=False)
-    try:
-        return token, await db.write(seed)
-    finally:
-        await db.aclose()
 
 
 # -- (a) fan-out ---------------------------------------------------------------------
@@ -224,148 +186,22 @@ async def throughput(cluster: Cluster, apis: list[str], clients: int, seconds: f
     print(f"    2 nodes / 1 node: {rates['2 nodes'] / rates['1 node']:.2f}", flush=True)
 
 
-# -- (c) agent takeover --------------------------------------------------------------------
-async def takeover(cluster: Cluster, m: dict[str, Machine], tries: int) -> None:
-    host, occurrences = await seed_occurrences(cluster.db_url, tries, 5)
-    workers = {
-        svc.name.split("-")[0]: svc
-        for svc in cluster.services()
-        if svc.name.endswith("-agent") and svc.running()
-    }
-    api = f"http://{m['api1'].ip}:{API_PORT}"
-    times: list[float] = []
-    db = await Database.open(cluster.db_url, run_migrations=False)
-    async with aiohttp.ClientSession() as http:
-        for occurrence in occurrences:
-            url = f"{api}/api/occurrences/{occurrence}/token"
-            headers = {"Authorization": f"Bearer {host}"}
-            async with http.post(url, headers=headers, json={}) as reply:
-                body = await reply.json()
-            person = RtcParticipant("host")
-            await person.connect(body["url"], body["token"])
-            sid = await until(lambda p=person: _agent(p), 15)
-            holding = await until(lambda room=body["room"]: holder(db, room), 10)
-            victim = str(holding).rsplit("-", 1)[0]
-            killed = time.monotonic()
-            workers[victim].kill()
-            await until(lambda p=person, old=sid: _agent(p) not in (None, old), 30)
-            times.append(time.monotonic() - killed)
-            await person.aclose()
-            workers[victim] = await asyncio.to_thread(
-                cluster.start_agent, m[victim], m["lk1" if victim == "agent1" else "lk2"]
-            )
-    await db.aclose()
-    print(
-        f"(c) agent takeover after kill -9, {tries} tries: p50 {statistics.median(times):.2f} s"
-        f"   max {max(times):.2f} s   (each: {', '.join(f'{t:.1f}' for t in times)})",
-        flush=True,
-    )
-
-
-# -- (d) what a room costs each tier -------------------------------------------------------
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
-
-
-def cpu_s(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-async def room_costs(
-    cluster: Cluster, m: dict[str, Machine], rooms: int, window: float, listeners: int
-) -> None:
-    """``rooms`` rooms, each with one person speaking (a tone) and one listening, captions
-    off: CPU and memory per room of the agent workers and the livekit-server nodes."""
-    host, occurrences = await seed_occurrences(cluster.db_url, rooms, 5)
-    running = [svc for svc in cluster.services() if svc.running()]
-    agents = [svc for svc in running if svc.name.endswith("-agent")]
-    nodes = [svc for svc in running if svc.name.endswith("-livekit")]
-    api = f"http://{m['api1'].ip}:{API_PORT}"
-
-    def sample() -> tuple[float, float, float, float]:
-        return (
-            sum(cpu_s(a.pid) for a in agents), sum(rss_mb(a.pid) for a in agents),
-            sum(cpu_s(n.pid) for n in nodes), sum(rss_mb(n.pid) for n in nodes),
-        )  # fmt: skip
-
-    async def idle() -> tuple[float, float, float, float]:
-        before, began = sample(), time.monotonic()
-        await asyncio.sleep(window)
-        after, took = sample(), time.monotonic() - began
-        return (
-            (after[0] - before[0]) / took, after[1], (after[2] - before[2]) / took, after[3],
-        )  # fmt: skip
-
-    empty = await idle()
-    people: list[RtcParticipant] = []
-    async with aiohttp.ClientSession() as http:
-        for occurrence in occurrences:
-            url = f"{api}/api/occurrences/{occurrence}/token"
-            async with http.post(url, headers={"Authorization": f"Bearer {host}"}, json={}) as r:
-                body = await r.json()
-            speaker = RtcParticipant("speaker")
-            await speaker.connect(body["url"], body["token"])
-            await until(lambda p=speaker: _agent(p), 15)
-            await speaker.publish_tone()
-            # a second identity in the same room: the facilitator's token is for one
-            # person, so the listener takes the speaker's room under another name
-            people.append(speaker)
-            for n in range(listeners):
-                listener = RtcParticipant("listener")
-                await listener.connect(body["url"], _second_token(body["room"], n))
-                people.append(listener)
-    full = await idle()
-    for person in people:
-        await person.aclose()
-    print(
-        f"(d) {rooms} rooms (1 speaker + {listeners} listeners + the agent each, captions off), "
-        f"{window:.0f} s windows:\n"
-        f"    agent workers: {(full[0] - empty[0]) / rooms * 100:.2f} % of a core and "
-        f"{(full[1] - empty[1]) / rooms:.2f} MB per room "
-        f"(idle, no room: {empty[0] * 100:.1f} % and {empty[1]:.0f} MB for both)\n"
-        f"    livekit-server nodes: {(full[2] - empty[2]) / rooms * 100:.2f} % of a core and "
-        f"{(full[3] - empty[3]) / rooms:.2f} MB per room "
-        f"(idle: {empty[2] * 100:.1f} % and {empty[3]:.0f} MB for both)",
-        flush=True,
-    )
-
-
-def _second_token(room: str, n: int) -> str:
-    from datetime import timedelta as td
-
-    from api.room_tokens import PARTICIPANT, room_token
-    from colearn.config import LiveKitConfig
-
-    config = LiveKitConfig(url="ws://unused", api_key=API_KEY, api_secret=API_SECRET)
-    return room_token(
-        config, room=room, identity=f"listener-{n}", name="Listener", role=PARTICIPANT,
-        ttl=td(minutes=30),
-    )  # fmt: skip
-
-
-def _agent(person: RtcParticipant) -> str | None:
-    agent = person.room.remote_participants.get(AGENT_IDENTITY)
-    return agent.sid if agent is not None else None
-
-
-async def until(probe, within: float):  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + within
-    while True:
-        found = probe()
-        if asyncio.iscoroutine(found):
-            found = await found
-        if found:
-            return found
-        if time.monotonic() > deadline:
-            raise TimeoutError("waited too long")
-        await asyncio.sleep(0.02)
-
-
 async def main(args: argparse.Namespace) -> None:
+    """Runs, then ends the process at once: LiveKit's client library can keep asyncio's
+    shutdown waiting for good on a task it never finishes."""
+    code = 1
+    try:
+        await measure(args)
+        code = 0
+    except Exception:
+        traceback.print_exc()
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+
+
+async def measure(args: argparse.Namespace) -> None:
     only = set(args.only.split(","))
     with network() as net:
         layout = {"db": 2, "redis": 3, "lk1": 11, "lk2": 12, "api1": 21, "api2": 22,

@@ -140,6 +140,7 @@ async def _webhooks(launcher: Launcher, stop: asyncio.Event) -> int:
 async def _traffic(launcher: Launcher, stop: asyncio.Event) -> int:
     """Sign-ups, sign-ins and an event stream held open, over several connections."""
     answered = 0
+    stream: aiohttp.ClientResponse | None = None
     async with aiohttp.ClientSession() as http:
         email = f"t-{uuid.uuid4().hex[:10]}@example.org"
         password = "correct horse battery staple"
@@ -154,7 +155,7 @@ async def _traffic(launcher: Launcher, stop: asyncio.Event) -> int:
             )
             token = (await signed.json())["token"]
             # an event stream left open: shutdown must not wait for it to end
-            await http.get(
+            stream = await http.get(
                 f"{launcher.api_url}/api/events", headers={"Authorization": f"Bearer {token}"}
             )
         while not stop.is_set():
@@ -164,6 +165,8 @@ async def _traffic(launcher: Launcher, stop: asyncio.Event) -> int:
                     answered += 1
             if answered == 0:
                 await asyncio.sleep(0.05)
+        if stream is not None:
+            stream.close()
     return answered
 
 

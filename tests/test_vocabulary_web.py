@@ -78,6 +78,11 @@ async def test_a_review_round_by_keyboard_on_a_phone(
     await expect(page.locator(".notebook-word strong")).to_have_text("ubiquitous")
     assert await user.has_no_horizontal_overflow(), "the notebook fits a phone"
     await user.screenshot("vocabulary-notebook-phone")
+    # both pages open by their own address too (a bookmark, a reload)
+    await page.goto("/review")
+    await expect(page.get_by_role("heading", name="All caught up")).to_be_visible()
+    await page.goto("/notebook")
+    await expect(page.locator(".notebook-word")).to_have_count(2)
 
 
 async def test_words_tapped_in_chat_and_looked_up_in_the_room_are_kept(
@@ -97,7 +102,12 @@ async def test_words_tapped_in_chat_and_looked_up_in_the_room_are_kept(
     await user.sign_in(learner["email"], PASSWORD)
     page = user.page
     await page.goto(f"/room/{occurrence_id}")
+    await expect(page.get_by_role("heading", name="Tap check")).to_be_visible()
     message = page.get_by_role("textbox", name="Message")
+    chat = page.get_by_role("button", name="Chat", exact=True)
+    await expect(message.or_(chat).first).to_be_visible()
+    if not await message.is_visible():  # on a phone the chat may start folded away
+        await chat.click()
     await message.fill("The view was breathtaking tonight. See you soon!")
     await message.press("Enter")
     log = page.get_by_role("log", name="Chat messages")

@@ -67,7 +67,7 @@ async def test_a_booking_lowers_seats_left_on_another_screen_without_reload(
     await expect(page.get_by_role("heading", name="Hello, Fay Facilitator")).to_be_visible()
 
     soon = await page.evaluate(
-        """() => { const d = new Date(Date.now() + 20 * 60000); const p = n => String(n)
+        """() => { const d = new Date(Date.now() + 10 * 60000); const p = n => String(n)
         .padStart(2, '0'); return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`
         + `T${p(d.getHours())}:${p(d.getMinutes())}`; }"""
     )

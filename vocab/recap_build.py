@@ -55,8 +55,11 @@ class _Word:
     definition: str
 
 
-class _Lexicon:
-    """Levels and dictionary answers, each asked once per build."""
+class Lexicon:
+    """Levels and dictionary answers, each asked once: a recap job keeps one for all its
+    builds (the dictionary does not change while a process runs)."""
+
+    LIMIT = 200_000  # words remembered; then it starts afresh
 
     def __init__(self, dictionary: Dictionary | None) -> None:
         self.dictionary = dictionary
@@ -65,6 +68,8 @@ class _Lexicon:
     def word(self, token: str) -> _Word | None:
         if token in self._cache:
             return self._cache[token]
+        if len(self._cache) >= self.LIMIT:
+            self._cache.clear()
         found: _Word | None = None
         if self.dictionary is None:
             found = _Word(token, level_of(token).cefr, None, "")
@@ -124,7 +129,7 @@ def _level_for(attendee: Attendee, material: Material) -> str:
     return attendee.level or material.session_level or DEFAULT_LEVEL
 
 
-def _looked_up(material: Material, attendee: Attendee, lexicon: _Lexicon) -> list[dict]:
+def _looked_up(material: Material, attendee: Attendee, lexicon: Lexicon) -> list[dict]:
     found: dict[str, dict] = {}
     for row in material.notebook:
         if row["user_id"] == attendee.user_id:
@@ -154,7 +159,7 @@ def _looked_up(material: Material, attendee: Attendee, lexicon: _Lexicon) -> lis
 
 
 def _new_words(
-    items: list[_Said], level: str, skip: set[str], names: set[str], lexicon: _Lexicon, cap: int
+    items: list[_Said], level: str, skip: set[str], names: set[str], lexicon: Lexicon, cap: int
 ) -> list[dict]:
     counts: Counter[str] = Counter()
     first: dict[str, tuple[_Word, str, str]] = {}
@@ -216,8 +221,7 @@ def _card(word: dict, occurrence_id: int) -> review.CardFacts:
     )
 
 
-def build(material: Material, dictionary: Dictionary | None) -> list[Recap]:
-    lexicon = _Lexicon(dictionary)
+def build(material: Material, lexicon: Lexicon) -> list[Recap]:
     said, names = _cut(material)
     head = {
         "occurrence_id": material.occurrence_id,

@@ -14,7 +14,7 @@ from datetime import datetime
 from db import Database, recaps
 from dictionary import Dictionary
 from dictionary.config import DictionaryMissing
-from vocab.recap_build import build
+from vocab.recap_build import Lexicon, build
 
 log = logging.getLogger("colearn.recaps")
 
@@ -23,17 +23,17 @@ class RecapJob:
     def __init__(self, db: Database) -> None:
         self.db = db
         self._dictionary: Dictionary | None = None
-        self._opened = False
+        self._lexicon: Lexicon | None = None
         self._failed: set[int] = set()  # not tried again by this process (logged once)
 
-    def _words(self) -> Dictionary | None:
-        if not self._opened:
-            self._opened = True
+    def _words(self) -> Lexicon:
+        if self._lexicon is None:
             try:
                 self._dictionary = Dictionary.open()
             except DictionaryMissing as exc:
                 log.warning("recaps without definitions: %s", exc)
-        return self._dictionary
+            self._lexicon = Lexicon(self._dictionary)
+        return self._lexicon
 
     async def round(self, now: datetime) -> int:
         """Build what is due; how many occurrences were recapped."""
@@ -68,3 +68,4 @@ class RecapJob:
         if self._dictionary is not None:
             self._dictionary.close()
             self._dictionary = None
+        self._lexicon = None

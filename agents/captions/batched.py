@@ -3,14 +3,15 @@
 faster-whisper's ``transcribe`` pads every utterance to Whisper's 30 s window before encoding,
 so a 5 s utterance costs as much as 30 s of audio: on tiny.en int8 with 2 threads the encoder
 takes ~230 ms of the ~380 ms an utterance costs (docs/captions.md). Here a batch of
-utterances is padded only to the longest of them (rounded up, at least ``MIN_WINDOW_S``), the
+utterances is padded only to the longest of them, the
 CTranslate2 encoder runs once for the batch and greedy decoding runs once for the batch: eight
-5 s utterances cost ~0.4 s instead of ~3 s, with the same words.
+5 s utterances cost ~0.4 s instead of ~3 s, with the same words. Short utterances get a
+longer window (``MIN_WINDOW_S``), in a call of their own if the long ones' is shorter.
 
 Decoding is greedy (beam 1) without temperature fallback; an output that repeats itself
-(compression ratio above faster-whisper's 2.4, or a phrase said twice running) is
-decoded again on its own by faster-whisper's
-full path, which has the fallback. Silence that Whisper itself calls no speech is dropped.
+(compression ratio above faster-whisper's 2.4, or a phrase said twice running) is decoded
+again on its own by faster-whisper's full path, which has the fallback. Silence that Whisper
+itself calls no speech is dropped.
 """
 
 from __future__ import annotations
@@ -25,9 +26,13 @@ from faster_whisper.tokenizer import Tokenizer
 
 SAMPLE_RATE = 16_000
 WINDOW_S = 30.0
-# Shorter than this, Whisper tends to loop on short phrases: 30 espeak phrases of 0.8-2 s
-# (3 voices) came back repeated 6 times at a 5 s window, 0 times at 8, 10, 15 or 30 s, with
-# the same word error rate at 10 s as at 30 s (docs/captions.md).
+# Utterances shorter than SHORT_S are encoded in a window of at least MIN_WINDOW_S: at
+# their own length Whisper tends to loop on short phrases (30 espeak phrases of 0.8-2 s, 3
+# voices, came back repeated 6 times at a 5 s window, 0 times at 8, 10, 15 or 30 s, with the
+# same word error rate at 10 s as at 30 s; 2-3 s ones: WER 0.105 at their own length, 0.029
+# at 10 s). Longer ones are fine at their own length (4-5.5 s: WER 0.056 against 0.049 at
+# 10 s, in half the time). docs/captions.md has the figures.
+SHORT_S = 4.0
 MIN_WINDOW_S = 10.0
 PAD_S = 0.5  # some silence after the last word, as Whisper saw in training
 MAX_TOKENS = 448
@@ -69,15 +74,32 @@ class BatchDecoder:
             for offset in range(0, max(len(item.audio), 1), window):
                 pieces.append(Item(item.audio[offset : offset + window], item.language))
                 owner.append(index)
-        texts = self._decode(pieces)
+        texts = self._grouped(pieces)
         joined = ["" for _ in items]
         for index, text in zip(owner, texts, strict=True):
             joined[index] = f"{joined[index]} {text}".strip()
         return joined
 
-    def _decode(self, pieces: list[Item]) -> list[str]:
+    def _grouped(self, pieces: list[Item]) -> list[str]:
+        """Short pieces need the longer window; long ones are encoded at their own length,
+        together with the short ones when theirs is long enough for both."""
+        short = [i for i, p in enumerate(pieces) if len(p.audio) < SHORT_S * SAMPLE_RATE]
+        long = [i for i in range(len(pieces)) if i not in set(short)]
+        longest = max((len(pieces[i].audio) for i in long), default=0) / SAMPLE_RATE
+        if not short or not long or longest + PAD_S >= MIN_WINDOW_S:
+            groups = [(list(range(len(pieces))), MIN_WINDOW_S if short else 0.0)]
+        else:
+            groups = [(short, MIN_WINDOW_S), (long, 0.0)]
+        texts = ["" for _ in pieces]
+        for indexes, at_least in groups:
+            decoded = self._decode([pieces[i] for i in indexes], at_least)
+            for i, text in zip(indexes, decoded, strict=True):
+                texts[i] = text
+        return texts
+
+    def _decode(self, pieces: list[Item], at_least: float) -> list[str]:
         longest = max(len(p.audio) for p in pieces) / SAMPLE_RATE
-        seconds = min(WINDOW_S, max(MIN_WINDOW_S, longest + PAD_S))
+        seconds = min(WINDOW_S, max(at_least, longest + PAD_S))
         samples = int(seconds * SAMPLE_RATE)
         extractor = self._model.feature_extractor
         mels = []
@@ -112,7 +134,10 @@ class BatchDecoder:
             text = tokenizer.decode(tokens).strip()
             if _compression_ratio(text) > REPETITIVE or _loops(text):
                 text = self._alone(piece)
-            texts.append(text)
+            # Padded to 30 s Whisper starts an utterance with a capital; at a shorter window
+            # it now and then does not ("learning a new language..."): an utterance starts
+            # a sentence, so its first letter is put right.
+            texts.append(text[:1].upper() + text[1:])
         return texts
 
     def _suppressed(self, tokenizer: Tokenizer) -> list[int]:

@@ -3,8 +3,7 @@
 import { useState } from 'react';
 import { Alert } from '../components/Alert';
 import { api, messageOf } from '../lib/api';
-import { Link } from '../lib/router';
-import { markJoinClick } from '../lib/timing';
+import { RoomEntry } from '../components/RoomEntry';
 import type { Occurrence } from '../lib/types';
 import { EditMeetingForm } from './EditMeetingForm';
 import { InvitePanel } from './InvitePanel';
@@ -51,9 +50,13 @@ export function MeetingAdmin({ occurrence, presence, series, onChanged }: Props)
       <Alert>{error}</Alert>
       {!cancelled ? (
         <div className="actions">
-          <Link to={`/room/${occurrence.id}`} onClick={markJoinClick} className="button" aria-label={`Open the room of ${occurrence.title}`}>
-            Open room
-          </Link>
+          <RoomEntry
+            occurrenceId={occurrence.id}
+            startsAt={occurrence.starts_at}
+            endsAt={occurrence.ends_at}
+            text="Open the room"
+            label={`Open the room of ${occurrence.title}`}
+          />
           <button type="button" className="button secondary" aria-expanded={panel === 'roster'} onClick={() => toggle('roster')}>
             Bookings ({occurrence.seats_booked})
           </button>

@@ -3,8 +3,7 @@
 import { useState } from 'react';
 import { Alert } from '../components/Alert';
 import { api, messageOf } from '../lib/api';
-import { Link } from '../lib/router';
-import { markJoinClick } from '../lib/timing';
+import { RoomEntry } from '../components/RoomEntry';
 import type { Booking } from '../lib/types';
 import { OccurrenceSummary } from './OccurrenceSummary';
 
@@ -44,16 +43,20 @@ export function MyBookings({ bookings, onChanged }: Props) {
                   <span className="badge">Waitlist #{booking.waitlist_position}</span>
                 ) : null}
                 {booking.status === 'booked' && !cancelled ? (
-                  <Link to={`/room/${occurrence.id}`} onClick={markJoinClick} className="button" aria-label={`Join ${occurrence.title}`}>
-                    Join
-                  </Link>
+                  <RoomEntry
+                    occurrenceId={occurrence.id}
+                    startsAt={occurrence.starts_at}
+                    endsAt={occurrence.ends_at}
+                    text="Join"
+                    label={`Join ${occurrence.title}`}
+                  />
                 ) : null}
                 {!cancelled ? (
                   <button
                     type="button"
                     className="button secondary"
                     onClick={() => cancel(booking)}
-                    aria-label={`Cancel your ${booking.status === 'waitlisted' ? 'waitlist place' : 'seat'} in ${occurrence.title}`}
+                    aria-label={`${booking.status === 'waitlisted' ? 'Leave waitlist of' : 'Cancel seat in'} ${occurrence.title}`}
                   >
                     {booking.status === 'waitlisted' ? 'Leave waitlist' : 'Cancel seat'}
                   </button>

@@ -12,8 +12,23 @@ export function SignInPage() {
   });
 
   return (
-    <section className="card auth-card" aria-labelledby="sign-in-title">
-      <h1 id="sign-in-title">Sign in</h1>
+    <div className="landing">
+      <section className="landing-intro" aria-labelledby="landing-title">
+        <h1 id="landing-title">Co~Learn: practise a language by talking, in small live groups</h1>
+        <p>
+          Book a seat in a conversation session led by a facilitator, meet the group on video, and learn as you go.
+        </p>
+        <ul className="landing-points">
+          <li>Weekly or one-off sessions by level and topic, with a few seats each.</li>
+          <li>Chat that is kept, live captions, and <code>/define</code> for any word you meet.</li>
+          <li>Your own notebook of words from each session, to review later.</li>
+        </ul>
+        <p>
+          <Link to="/sign-up">Create a free account</Link> to book, or sign in here.
+        </p>
+      </section>
+      <section className="card auth-card" aria-labelledby="sign-in-title">
+      <h2 id="sign-in-title">Sign in</h2>
       <form onSubmit={onSubmit}>
         <Field label="Email" name="email" type="email" autoComplete="email" required />
         <Field label="Password" name="password" type="password" autoComplete="current-password" required />
@@ -25,6 +40,7 @@ export function SignInPage() {
       <p>
         New here? <Link to="/sign-up">Create an account</Link>
       </p>
-    </section>
+      </section>
+    </div>
   );
 }

@@ -21,7 +21,7 @@ export function ChatPanel({ chat, history, onTapWord }: Props) {
   const { localParticipant } = useLocalParticipant();
   const [draft, setDraft] = useState('');
   const [error, setError] = useState<string | null>(null);
-  const log = useRef<HTMLOListElement>(null);
+  const log = useRef<HTMLDivElement>(null);
   const lines = mergeChat(history, chat.chatMessages);
 
   useEffect(() => {
@@ -44,7 +44,9 @@ export function ChatPanel({ chat, history, onTapWord }: Props) {
 
   return (
     <div className="chat">
-      <ol className="chat-log room-chat" ref={log} role="log" aria-label="Chat messages" aria-live="polite">
+      {/* role="log" on a wrapper: an <li> must sit in a list (axe), and tabIndex lets a keyboard scroll it */}
+      <div className="chat-log room-chat" ref={log} role="log" aria-label="Chat messages" aria-live="polite" tabIndex={0}>
+      <ol className="chat-lines">
         {lines.length === 0 ? <li className="chat-empty">No messages yet. Say hello, or try /define serendipity.</li> : null}
         {lines.map((line) => (
           <li
@@ -58,6 +60,7 @@ export function ChatPanel({ chat, history, onTapWord }: Props) {
           </li>
         ))}
       </ol>
+      </div>
       <form className="chat-form" onSubmit={submit}>
         <label htmlFor="chat-input" className="visually-hidden">
           Message

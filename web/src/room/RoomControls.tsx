@@ -1,11 +1,14 @@
 // Microphone, camera, screen share, blur, captions, panels, leave: one keyboard-reachable row.
+// On a phone the less used ones sit behind "More"; leaving asks first.
 
-import { DisconnectButton, TrackToggle } from '@livekit/components-react';
-import { Track } from 'livekit-client';
+import { DisconnectButton, TrackToggle, useLocalParticipant } from '@livekit/components-react';
+import { MediaDeviceFailure, Track } from 'livekit-client';
+import { useState } from 'react';
 import { BlurToggle } from './BlurToggle';
 import { PANELS, type PanelName } from './SidePanelTabs';
 import { deviceFailure } from './joinErrors';
-import { MediaDeviceFailure } from 'livekit-client';
+import { ShortcutHelp, useShortcuts } from './Shortcuts';
+import { UnreadBadge } from './UnreadBadge';
 
 interface Props {
   captions: boolean;
@@ -13,42 +16,90 @@ interface Props {
   panel: PanelName | null;
   onPanel: (name: PanelName) => void;
   onDeviceProblem: (message: string) => void;
+  /** Chat messages from others not seen yet (0 hides the badge). */
+  unreadChat?: number;
 }
 
 const canShareScreen = typeof navigator !== 'undefined' && !!navigator.mediaDevices?.getDisplayMedia;
 
-export function RoomControls({ captions, onCaptions, panel, onPanel, onDeviceProblem }: Props) {
+export function RoomControls({ captions, onCaptions, panel, onPanel, onDeviceProblem, unreadChat = 0 }: Props) {
+  const { isMicrophoneEnabled, isCameraEnabled } = useLocalParticipant();
+  const [more, setMore] = useState(false);
+  const [leaving, setLeaving] = useState(false);
+  const [help, setHelp] = useState(false);
+  useShortcuts(() => onPanel('chat'), () => setHelp(true));
   const deviceError = (kind: MediaDeviceKind) => (error: Error) =>
     onDeviceProblem(deviceFailure(MediaDeviceFailure.getFailure(error), kind));
+  const panelButton = (name: PanelName, label: string) => (
+    <button
+      key={name}
+      type="button"
+      className="lk-button control-button"
+      aria-pressed={panel === name}
+      onClick={() => {
+        setMore(false);
+        onPanel(name);
+      }}
+    >
+      {label}
+      {name === 'chat' ? <UnreadBadge count={unreadChat} /> : null}
+    </button>
+  );
   return (
-    <nav className="room-controls" aria-label="Call controls">
+    <nav className="room-controls" aria-label="Call controls" onKeyDown={(e) => e.key === 'Escape' && setMore(false)}>
       <TrackToggle source={Track.Source.Microphone} className="control-button" onDeviceError={deviceError('audioinput')}>
-        Microphone
+        <span className="control-label">{isMicrophoneEnabled ? 'Microphone on' : 'Microphone off'}</span>
       </TrackToggle>
       <TrackToggle source={Track.Source.Camera} className="control-button" onDeviceError={deviceError('videoinput')}>
-        Camera
+        <span className="control-label">{isCameraEnabled ? 'Camera on' : 'Camera off'}</span>
       </TrackToggle>
-      {canShareScreen ? (
-        <TrackToggle source={Track.Source.ScreenShare} className="control-button hide-on-phone" captureOptions={{ audio: false }}>
-          Share screen
-        </TrackToggle>
-      ) : null}
-      <BlurToggle onProblem={onDeviceProblem} />
-      <button type="button" className="lk-button control-button" aria-pressed={captions} onClick={() => onCaptions(!captions)}>
-        Captions
+      {panelButton('chat', 'Chat')}
+      <button
+        type="button"
+        className="lk-button control-button more-button"
+        aria-expanded={more}
+        aria-controls="more-controls"
+        onClick={() => setMore(!more)}
+      >
+        More
       </button>
-      {PANELS.map(({ name, label }) => (
+      <div id="more-controls" className={`more-controls${more ? ' open' : ''}`}>
+        {canShareScreen ? (
+          <TrackToggle source={Track.Source.ScreenShare} className="control-button" captureOptions={{ audio: false }}>
+            Share screen
+          </TrackToggle>
+        ) : null}
+        <BlurToggle onProblem={onDeviceProblem} />
+        <button type="button" className="lk-button control-button" aria-pressed={captions} onClick={() => onCaptions(!captions)}>
+          Captions
+        </button>
+        {PANELS.filter((p) => p.name !== 'chat').map(({ name, label }) => panelButton(name, label))}
         <button
-          key={name}
           type="button"
           className="lk-button control-button"
-          aria-pressed={panel === name}
-          onClick={() => onPanel(name)}
+          aria-keyshortcuts="Shift+?"
+          onClick={() => {
+            setMore(false);
+            setHelp(true);
+          }}
         >
-          {label}
+          Shortcuts
         </button>
-      ))}
-      <DisconnectButton className="control-button leave-button">Leave</DisconnectButton>
+      </div>
+      {leaving ? (
+        <div className="leave-confirm" role="group" aria-label="Leave the call?">
+          <span className="leave-question">Leave the call?</span>
+          <DisconnectButton className="control-button leave-button">Hang up</DisconnectButton>
+          <button type="button" className="lk-button control-button" autoFocus onClick={() => setLeaving(false)}>
+            Stay
+          </button>
+        </div>
+      ) : (
+        <button type="button" className="lk-button control-button leave-button" onClick={() => setLeaving(true)}>
+          Leave
+        </button>
+      )}
+      <ShortcutHelp open={help} onClose={() => setHelp(false)} />
     </nav>
   );
 }

@@ -12,6 +12,7 @@ import { RoomControls } from './RoomControls';
 import { SidePanelTabs, type PanelName } from './SidePanelTabs';
 import { useJoinTiming } from './useJoinTiming';
 import { useRoomHistory } from './useRoomHistory';
+import { useUnreadChat } from './useUnreadChat';
 import { VideoGrid } from './VideoGrid';
 import { keepWord } from '../vocabulary/api';
 
@@ -29,9 +30,11 @@ export function RoomView({ title, occurrenceId, signedIn, notice, clearNotice, o
   const chat = useChat();
   const history = useRoomHistory(occurrenceId, signedIn);
   const [panel, setPanel] = useState<PanelName>('chat');
-  const [panelOpen, setPanelOpen] = useState(true);
+  // on a phone (under 640 px) the panel starts closed: the video gets the screen
+  const [panelOpen, setPanelOpen] = useState(() => window.innerWidth >= 640);
   const [captions, setCaptions] = useState(false);
   useJoinTiming();
+  const unreadChat = useUnreadChat(chat.chatMessages, panelOpen && panel === 'chat');
   // a word tapped in chat or captions: kept in the notebook, shown in the dictionary panel
   const [tapped, setTapped] = useState<{ word: string } | null>(null);
   const onTapWord = (word: string, sentence: string) => {
@@ -67,7 +70,7 @@ export function RoomView({ title, occurrenceId, signedIn, notice, clearNotice, o
         </section>
         {panelOpen ? (
           <aside className="room-panel" aria-label="Side panel">
-            <SidePanelTabs current={panel} onSelect={setPanel} onClose={() => setPanelOpen(false)} />
+            <SidePanelTabs current={panel} onSelect={setPanel} onClose={() => setPanelOpen(false)} unreadChat={unreadChat} />
             <div className="room-panel-body" id="room-panel-body" role="tabpanel" aria-labelledby={`tab-${panel}`}>
               {panel === 'chat' ? <ChatPanel chat={chat} history={history.chat} onTapWord={onTapWord} /> : null}
               {panel === 'people' ? <ParticipantsPanel joinedAt={history.joinedAt} /> : null}
@@ -82,6 +85,7 @@ export function RoomView({ title, occurrenceId, signedIn, notice, clearNotice, o
         panel={panelOpen ? panel : null}
         onPanel={(name) => (panelOpen && panel === name ? setPanelOpen(false) : showPanel(name))}
         onDeviceProblem={onDeviceProblem}
+        unreadChat={unreadChat}
       />
       <RoomAudioRenderer />
     </div>

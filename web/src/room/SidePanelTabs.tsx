@@ -1,6 +1,7 @@
 // Tabs of the side panel, with arrow-key movement as the ARIA tabs pattern expects.
 
 import type { KeyboardEvent } from 'react';
+import { UnreadBadge } from './UnreadBadge';
 
 export type PanelName = 'chat' | 'people' | 'dictionary';
 export const PANELS: { name: PanelName; label: string }[] = [
@@ -13,9 +14,11 @@ interface Props {
   current: PanelName;
   onSelect: (name: PanelName) => void;
   onClose: () => void;
+  /** Chat messages from others not seen yet: a badge on the chat tab while another is shown. */
+  unreadChat?: number;
 }
 
-export function SidePanelTabs({ current, onSelect, onClose }: Props) {
+export function SidePanelTabs({ current, onSelect, onClose, unreadChat = 0 }: Props) {
   const move = (event: KeyboardEvent<HTMLDivElement>) => {
     const step = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0;
     if (!step) return;
@@ -41,6 +44,7 @@ export function SidePanelTabs({ current, onSelect, onClose }: Props) {
             onClick={() => onSelect(name)}
           >
             {label}
+            {name === 'chat' ? <UnreadBadge count={unreadChat} /> : null}
           </button>
         ))}
       </div>

@@ -2,7 +2,7 @@
 
 import { MediaDeviceFailure } from 'livekit-client';
 import { ApiError } from '../lib/api';
-import { clock } from '../lib/format';
+import { when } from '../lib/format';
 
 export function tokenRefusal(error: unknown): string {
   if (!(error instanceof ApiError)) return 'Could not open the room. Check your connection and try again.';
@@ -10,7 +10,7 @@ export function tokenRefusal(error: unknown): string {
     case 'too_early': {
       const opens = /\d{4}-\d\d-\d\dT[\d:]+Z/.exec(error.message)?.[0];
       return opens
-        ? `Too early to join: the room opens at ${clock(opens)}. Come back then.`
+        ? `Too early to join: the room opens ${when(opens)}. Come back then.`
         : `Too early to join. ${error.message}`;
     }
     case 'ended':

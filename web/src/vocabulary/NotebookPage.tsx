@@ -17,6 +17,7 @@ import {
   learnerSettings,
   notebookPage,
   removeWord,
+  CAN_SPEAK,
   speak,
 } from './api';
 
@@ -87,9 +88,11 @@ function WordRow({ word, onChanged, onRemoved }: { word: NotebookWord; onChanged
         <strong lang="en">{word.word}</strong>
         {word.ipa ? <span className="hint">{word.ipa}</span> : null}
         <span className="level-tag">{word.level}</span>
-        <button type="button" className="button secondary" onClick={() => speak(word.word)} aria-label={`Say ${word.word}`}>
-          ▶
-        </button>
+        {CAN_SPEAK ? (
+          <button type="button" className="button secondary" onClick={() => speak(word.word)} aria-label={`Say ${word.word}`}>
+            ▶
+          </button>
+        ) : null}
         <button type="button" className="button secondary" onClick={() => void run(async () => { await removeWord(word.id); onRemoved(); })}>
           Remove
         </button>

@@ -6,7 +6,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { Alert } from '../components/Alert';
 import { messageOf } from '../lib/api';
 import { Link } from '../lib/router';
-import { type Rating, type ReviewCard, answerCard, dueCards, speak } from './api';
+import { CAN_SPEAK, type Rating, type ReviewCard, answerCard, dueCards, speak } from './api';
 
 const RATINGS: { rating: Rating; label: string; key: string }[] = [
   { rating: 'again', label: 'Again', key: '1' },
@@ -110,9 +110,11 @@ export function ReviewPage() {
           </p>
           <p className="review-ipa">
             {card.ipa ? <span>{card.ipa}</span> : null}{' '}
-            <button type="button" className="button secondary" onClick={() => speak(card.word)} aria-keyshortcuts="S">
-              Say it (S)
-            </button>
+            {CAN_SPEAK ? (
+              <button type="button" className="button secondary" onClick={() => speak(card.word)} aria-keyshortcuts="S">
+                Say it (S)
+              </button>
+            ) : null}
           </p>
           {shown ? (
             <div className="review-answer">

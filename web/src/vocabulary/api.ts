@@ -110,9 +110,12 @@ export const learnerSettings = () => api.get<LearnerSettings>('/api/me/learning'
 export const changeSettings = (change: Partial<LearnerSettings>) => api.put<LearnerSettings>('/api/me/learning', change);
 export const recapOf = (occurrenceId: number) => api.get<Recap>(`/api/occurrences/${occurrenceId}/recap`);
 
+/** Whether this browser can say words (speech synthesis); the buttons show only then. */
+export const CAN_SPEAK = typeof window !== 'undefined' && 'speechSynthesis' in window;
+
 /** Say the word with the browser's own voice, where it has one. */
 export function speak(word: string): boolean {
-  if (typeof window === 'undefined' || !('speechSynthesis' in window)) return false;
+  if (!CAN_SPEAK) return false;
   const utterance = new SpeechSynthesisUtterance(word);
   utterance.lang = 'en-US';
   window.speechSynthesis.cancel();
