@@ -10,7 +10,7 @@ import pytest
 from colearn.config import VARIABLES
 from tests.support.cluster import COMMANDS
 
-DEPLOY = Path(__file__).resolve().parent.parent / "deploy"
+DEPLOY = Path(__file__).resolve().parent.parent / "docs" / "deploy"
 UNITS = sorted((DEPLOY / "systemd").glob("colearn-*.service"))
 ENV_FILES = sorted((DEPLOY / "env").glob("*.env"))
 

@@ -1,8 +1,9 @@
 """Times on the dashboards as a person far from the session's zone reads them, in Chromium set
 to Tokyo: every time carries its date and the viewer's zone; a meeting days away offers no
 Join (nor Open the room) but a countdown to its join window; going to its room anyway says
-when it opens, date included; a meeting about to start can be joined. Screenshots go to
-test-artifacts/."""
+when it opens, date included; a meeting about to start can be joined. A series is one card
+with its meetings inside: one "Cancel series", and a learner books it whole in one click.
+Screenshots go to test-artifacts/."""
 
 from __future__ import annotations
 
@@ -105,6 +106,57 @@ async def test_times_have_dates_and_zone_and_join_waits_for_the_window(
         ).to_be_visible()
         await expect(far_admin.locator("time").first).to_contain_text("GMT+9")
         await host_page.screenshot(path=str(ARTIFACTS / "times-facilitator-dashboard.png"))
+    finally:
+        for context in contexts:
+            await context.close()
+
+
+async def test_a_series_is_one_card_booked_whole_in_one_click(
+    browser: Browser,  # noqa: F811
+    api_url: str,
+    http: aiohttp.ClientSession,
+) -> None:
+    title = f"Weekly series {uuid.uuid4().hex[:6]}"
+    host = await register(http, api_url, "facilitator", "Hana Host")
+    learner = await register(http, api_url, "participant", "Lee Learner")
+    await post_as(
+        http,
+        api_url + "/api/sessions",
+        host["token"],
+        {
+            "title": title,
+            "timezone": "Europe/Berlin",
+            "starts_at": (datetime.now(UTC) + timedelta(days=1)).isoformat(),
+            "duration_minutes": 60,
+            "capacity": 4,
+            "recurrence": {"frequency": "weekly", "count": 3},
+        },
+    )
+    contexts = [
+        await _signed_in(browser, api_url, host["email"]),
+        await _signed_in(browser, api_url, learner["email"]),
+    ]
+    try:
+        host_page = await contexts[0].new_page()
+        await host_page.goto("/dashboard")
+        card = host_page.get_by_role("group", name=title)
+        await expect(card).to_contain_text("series of 3 meetings")
+        await expect(card.locator("li[data-occurrence]")).to_have_count(3)
+        await expect(card.get_by_role("button", name="Cancel series")).to_have_count(1)
+        await expect(card.get_by_role("button", name="Cancel meeting")).to_have_count(3)
+        await host_page.screenshot(path=str(ARTIFACTS / "series-facilitator.png"))
+
+        page = await contexts[1].new_page()
+        await page.goto("/dashboard")
+        offer = page.get_by_role("region", name="Open to book").get_by_role("group", name=title)
+        await expect(offer.locator("li[data-occurrence]")).to_have_count(3)
+        await page.screenshot(path=str(ARTIFACTS / "series-open-to-book.png"))
+        await offer.get_by_role("button", name=f"Book the whole series: {title}").click()
+        await expect(offer.get_by_text("All booked")).to_be_visible()
+        await expect(offer.get_by_text("Booked", exact=True)).to_have_count(3)
+        upcoming = page.get_by_role("region", name="Your upcoming sessions")
+        await expect(upcoming.locator("li", has_text=title)).to_have_count(3)
+        await page.screenshot(path=str(ARTIFACTS / "series-booked.png"))
     finally:
         for context in contexts:
             await context.close()

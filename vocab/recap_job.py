@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from datetime import datetime
 
 from db import Database, recaps
@@ -17,6 +18,9 @@ from dictionary.config import DictionaryMissing
 from vocab.recap_build import Lexicon, build
 
 log = logging.getLogger("colearn.recaps")
+# how often a worker asks whether recaps are due (the mail round runs every second or so):
+# the promise is two minutes, and every API process runs a mail worker
+CHECK_EVERY_S = 5.0
 
 
 class RecapJob:
@@ -25,6 +29,7 @@ class RecapJob:
         self._dictionary: Dictionary | None = None
         self._lexicon: Lexicon | None = None
         self._failed: set[int] = set()  # not tried again by this process (logged once)
+        self._checked = float("-inf")  # time.monotonic() of the last look
 
     def _words(self) -> Lexicon:
         if self._lexicon is None:
@@ -37,6 +42,9 @@ class RecapJob:
 
     async def round(self, now: datetime) -> int:
         """Build what is due; how many occurrences were recapped."""
+        if time.monotonic() - self._checked < CHECK_EVERY_S:
+            return 0
+        self._checked = time.monotonic()
         done = 0
         for occurrence_id in await recaps.due(self.db, now, limit=10 + len(self._failed)):
             if occurrence_id in self._failed:

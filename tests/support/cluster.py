@@ -42,7 +42,7 @@ LIVEKIT_PORT = 7880
 API_PORT = 8080
 PG_PORT = 5432
 REDIS_PORT = 6379
-# What each role runs, here and in deploy/systemd/ (tests/test_deployment_docs.py checks).
+# What each role runs, here and in docs/deploy/systemd/ (tests/test_deployment_docs.py checks).
 COMMANDS = {
     "livekit": ["-m", "colearn.livekit_server"],
     "api": ["-m", "api"],

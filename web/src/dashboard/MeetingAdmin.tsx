@@ -16,10 +16,12 @@ interface Props {
   presence: PresenceBook | undefined;
   /** More meetings of its session are coming: invitations may cover them all. */
   series: boolean;
+  /** Shown inside its series' card, which has the one "Cancel series". */
+  inSeriesCard?: boolean;
   onChanged: () => void;
 }
 
-export function MeetingAdmin({ occurrence, presence, series, onChanged }: Props) {
+export function MeetingAdmin({ occurrence, presence, series, inSeriesCard = false, onChanged }: Props) {
   const [panel, setPanel] = useState<'none' | 'roster' | 'edit' | 'invite'>('none');
   const [error, setError] = useState<string | null>(null);
   const live = [...(presence?.values() ?? [])].filter((s) => s.present && s.identity !== 'colearn-agent');
@@ -75,9 +77,11 @@ export function MeetingAdmin({ occurrence, presence, series, onChanged }: Props)
           <button type="button" className="button danger" onClick={() => cancel('occurrence')}>
             Cancel meeting
           </button>
-          <button type="button" className="button danger" onClick={() => cancel('series')}>
-            Cancel series
-          </button>
+          {!inSeriesCard ? (
+            <button type="button" className="button danger" onClick={() => cancel('series')}>
+              Cancel series
+            </button>
+          ) : null}
         </div>
       ) : null}
       {panel === 'roster' ? <Roster occurrenceId={occurrence.id} version={occurrence.seats_booked + occurrence.waitlisted} /> : null}

@@ -3,9 +3,12 @@
 import { useState } from 'react';
 import { Alert } from '../components/Alert';
 import { api, messageOf } from '../lib/api';
+import { when } from '../lib/format';
 import type { Booking, Occurrence, Page } from '../lib/types';
 import { useResource } from '../lib/useResource';
 import { OccurrenceSummary } from './OccurrenceSummary';
+import { groupBySession, type MeetingGroup } from './seriesGroups';
+import { SeriesCard } from './SeriesCard';
 import { useLiveOccurrences } from './useLiveOccurrences';
 
 interface Props {
@@ -32,39 +35,84 @@ export function OpenSessions({ bookedIds, onBooked }: Props) {
     }
   };
 
+  const bookSeries = async (group: MeetingGroup) => {
+    setBusy(-group.sessionId);
+    setError(null);
+    try {
+      await api.post<unknown>(`/api/sessions/${group.sessionId}/bookings`);
+      onBooked();
+      listing.reload();
+    } catch (failure) {
+      setError(messageOf(failure));
+    } finally {
+      setBusy(null);
+    }
+  };
+
   const open = items.filter((o) => o.status === 'scheduled');
+  const item = (occurrence: Occurrence) => {
+    const booked = bookedIds.has(occurrence.id);
+    const full = occurrence.seats_left <= 0;
+    return (
+      <li key={occurrence.id} className="list-item" data-occurrence={occurrence.id}>
+        <OccurrenceSummary occurrence={occurrence} showSeats />
+        <div className="actions">
+          {booked ? (
+            <span className="badge badge-ok">Booked</span>
+          ) : (
+            <button
+              type="button"
+              className="button"
+              disabled={busy === occurrence.id}
+              onClick={() => book(occurrence, full)}
+              aria-label={`${full ? 'Join waitlist for' : 'Book'} ${occurrence.title}, ${when(occurrence.starts_at)}`}
+            >
+              {full ? 'Join waitlist' : 'Book'}
+            </button>
+          )}
+        </div>
+      </li>
+    );
+  };
   return (
     <section className="card" aria-labelledby="open-title">
       <h2 id="open-title">Open to book</h2>
       <Alert>{listing.error ?? error}</Alert>
       {listing.loading && !listing.data ? <p role="status">Loading sessions…</p> : null}
       {listing.data && open.length === 0 ? <p>No sessions are open to book right now.</p> : null}
-      <ul className="list">
-        {open.map((occurrence) => {
-          const booked = bookedIds.has(occurrence.id);
-          const full = occurrence.seats_left <= 0;
+      {groupBySession(open).map((group) => {
+        if (group.meetings.length < 2) {
           return (
-            <li key={occurrence.id} className="list-item" data-occurrence={occurrence.id}>
-              <OccurrenceSummary occurrence={occurrence} showSeats />
-              <div className="actions">
-                {booked ? (
-                  <span className="badge badge-ok">Booked</span>
-                ) : (
-                  <button
-                    type="button"
-                    className="button"
-                    disabled={busy === occurrence.id}
-                    onClick={() => book(occurrence, full)}
-                    aria-label={`${full ? 'Join the waitlist for' : 'Book'} ${occurrence.title}, ${new Date(occurrence.starts_at).toLocaleString()}`}
-                  >
-                    {full ? 'Join waitlist' : 'Book'}
-                  </button>
-                )}
-              </div>
-            </li>
+            <ul key={group.sessionId} className="list">
+              {group.meetings.map(item)}
+            </ul>
           );
-        })}
-      </ul>
+        }
+        const unbooked = group.meetings.filter((o) => !bookedIds.has(o.id)).length;
+        return (
+          <SeriesCard
+            key={group.sessionId}
+            group={group}
+            actions={
+              unbooked > 0 ? (
+                <button
+                  type="button"
+                  className="button"
+                  disabled={busy === -group.sessionId}
+                  onClick={() => bookSeries(group)}
+                  aria-label={`Book the whole series: ${group.title}`}
+                >
+                  Book the whole series
+                </button>
+              ) : (
+                <span className="badge badge-ok">All booked</span>
+              )
+            }
+          >
+            {group.meetings.map(item)}
+          </SeriesCard>
+        );
+      })}
     </section>
   );
 }
