@@ -14,6 +14,7 @@ import json
 import os
 import signal
 import sys
+import threading
 import time
 import uuid
 from collections.abc import Awaitable, Callable
@@ -28,6 +29,8 @@ from livekit import api as lkapi
 from api.room_tokens import PARTICIPANT, room_token
 from colearn.config import LiveKitConfig
 from colearn.processes import Service
+from db import Database
+from db.conn import Conn
 from tests.support.ports import free_ports
 from tests.support.rtc_client import RtcParticipant
 from tests.support.smtp import SmtpServer
@@ -273,3 +276,31 @@ async def test_the_api_and_the_mail_sender_alone_exit_within_5_s_of_sigterm(
             assert code == 0, service.output()[-2000:]
     summary = "; ".join(f"{k} {', '.join(f'{t:.2f}' for t in v)} s" for k, v in timings.items())
     print(f"alone, gone after SIGTERM: {summary}")
+
+
+async def test_closing_the_database_leaves_no_thread_behind(db_url: str) -> None:
+    """Every thread the data layer starts (SQLite's reader and writer, the checkpointer's
+    copies, PostgreSQL's pool and its workers) has ended once ``aclose`` returns: none
+    can hold the process at exit."""
+    before = set(threading.enumerate())
+    db = await Database.open(db_url, run_migrations=False)
+    await asyncio.gather(
+        *(db.write(_touch, n) for n in range(50)), *(db.read(_count) for _ in range(50))
+    )
+    await db.aclose()
+    await asyncio.sleep(0.2)  # a pool worker notices the pool closed
+    started = [t for t in set(threading.enumerate()) - before if t.is_alive()]
+    # the event loop's own executor (asyncio.to_thread) is the loop's to end, when it closes
+    left = [t.name for t in started if not t.name.startswith("asyncio_")]
+    assert left == []
+
+
+def _touch(conn: Conn, n: int) -> None:
+    conn.run(
+        "INSERT INTO login_failures (email, address, failed_at) VALUES (:e, '?', '2026')",
+        e=f"x{n}@example.org",
+    )
+
+
+def _count(conn: Conn) -> int:
+    return int(conn.value("SELECT COUNT(*) AS n FROM login_failures"))

@@ -90,7 +90,9 @@ async def test_a_guest_joins_from_the_mailed_link_and_a_withdrawn_link_stops_wor
     await expect(people.locator("li", has_text="Gina Guest")).to_contain_text(
         "guest", timeout=SEEN_WITHIN_MS
     )
-    await guest.page.get_by_role("tab", name="People").click()
+    # on a phone the side panel starts closed; People is behind "More"
+    await guest.page.get_by_role("button", name="More").click()
+    await guest.page.get_by_role("button", name="People").click()
     await expect(
         guest.page.get_by_role("list", name="People in the room").locator("li", has_text="Hana")
     ).to_be_visible(timeout=SEEN_WITHIN_MS)

@@ -152,6 +152,8 @@ async def test_two_people_meet_in_the_room_chat_define_and_blur(
         await expect(user.page.get_by_role("heading", name=title)).to_be_visible()
     await eventually(host.remote_video_playing, within=30, what="guest's video at the host")
     await eventually(guest.remote_video_playing, within=30, what="host's video at the guest")
+    # on a phone the side panel starts closed: the guest opens the chat
+    await guest.page.get_by_role("button", name="Chat").click()
 
     hello = f"Hello from Hana {uuid.uuid4().hex[:6]}"
     await host.page.get_by_role("textbox", name="Message").fill(hello)
