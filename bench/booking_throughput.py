@@ -270,6 +270,8 @@ async def run_engine(
     api_port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("COLEARN_", "LIVEKIT_"))}
     env.update(COLEARN_DB=db_url, COLEARN_API_PORT=str(api_port), COLEARN_LOG_LEVEL="WARNING")
+    # the subscribers share a few accounts: let each hold as many streams as it needs
+    env.update(COLEARN_STREAMS_PER_USER="100000", COLEARN_STREAMS_TOTAL="100000")
     api_proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "api", cwd=ROOT, env=env, stdout=asyncio.subprocess.DEVNULL
     )
