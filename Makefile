@@ -109,6 +109,7 @@ bench: setup ## Run the benchmarks (they print their figures)
 	scripts/loopback-netns.sh $(PY) bench/agent_rooms.py
 	scripts/loopback-netns.sh $(PY) bench/agent_crash.py
 	$(PY) bench/agent_store.py
+	$(PY) bench/event_fanout.py
 	scripts/loopback-netns.sh $(PY) bench/captions.py
 	scripts/loopback-netns.sh $(PY) bench/booking_throughput.py
 	scripts/loopback-netns.sh $(PY) bench/mail_delivery.py

@@ -19,11 +19,11 @@ from api.event_hub import Subscriber, frame
 from api.keys import DB, EVENTS
 from api.limits import LIMITS, STREAMS
 from api.metrics import EVENT_STREAMS
+from api.stream_watch import StreamState, unwatch, watch
 from api.validation import invalid, query
 from db.events import latest_event_id, replay
 
 MAX_OCCURRENCES = 200
-HEARTBEAT_S = 15.0
 BACKLOG_BATCH = 500
 # How far back a replay reaches for a person's own events (``user:{id}``): those are
 # found by scanning ids, not through an index (one more index entry on every booking).
@@ -124,19 +124,30 @@ async def _follow(
 ) -> None:
     """Live events until the hub ends the stream; a reader that stops reading is ended once
     a write has waited ``write_timeout`` (TimeoutError), so it holds no more than its
-    queue and the socket's buffer meanwhile."""
-    while True:
-        try:
-            item = await asyncio.wait_for(subscriber.queue.get(), HEARTBEAT_S)
-        except TimeoutError:
-            item = (last, b": keep-alive\n\n")
-        if item is None:
-            return
-        event_id, data = item
-        if event_id > last or data.startswith(b":"):
-            async with asyncio.timeout(write_timeout):
-                await response.write(data)
-            last = max(last, event_id)
+    queue and the socket's buffer meanwhile. Keep-alives and that timeout come from one
+    watcher for all streams (api/stream_watch.py), not from timers around each event."""
+    state = StreamState(subscriber.offer, write_timeout)
+    watch(state)
+    time = state.loop.time
+    try:
+        while True:
+            item = await subscriber.queue.get()
+            if item is None:
+                return
+            event_id, data = item
+            if event_id > last or data.startswith(b":"):
+                state.writing_since = time()
+                try:
+                    await response.write(data)
+                except asyncio.CancelledError:
+                    if not state.timed_out:
+                        raise
+                    asyncio.current_task().uncancel()  # type: ignore[union-attr]
+                    raise TimeoutError("the reader stopped reading") from None
+                state.last_write, state.writing_since = time(), None
+                last = max(last, event_id)
+    finally:
+        unwatch(state)
 
 
 def setup(app: web.Application) -> None:
