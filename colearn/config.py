@@ -27,6 +27,13 @@ VARIABLES: dict[str, tuple[str, str]] = {
         "Minutes before an occurrence starts from which its room tokens are issued.",
     ),
     "COLEARN_AUTH_TOKEN_TTL_HOURS": ("168", "Hours a sign-in token stays valid."),
+    "COLEARN_REQUIRE_EMAIL_VERIFICATION": (
+        "false",
+        "true: an account must verify its email address (a mailed link) before booking seats"
+        " or inviting people; every new account is mailed the link.",
+    ),
+    "COLEARN_VERIFY_LINK_HOURS": ("48", "Hours an email verification link stays valid."),
+    "COLEARN_RESET_LINK_MINUTES": ("60", "Minutes a password reset link stays valid."),
     "COLEARN_COOKIE_SECURE": (
         "false",
         "true: the sign-in cookie is sent over HTTPS only (set it wherever the API has TLS).",
