@@ -13,6 +13,7 @@ from api.keys import CONFIG, DB
 from api.lookup import owner_of, path_id, session_or_404
 from api.responses import json_response
 from api.validation import Fields, invalid, json_body, query
+from colearn.languages import DEFAULT_LANGUAGE, WHISPER_LANGUAGES
 from db import occurrences, sessions
 from db.accounts import FACILITATOR
 from db.sessions import CapacityBelowBooked, Session, SessionFields
@@ -21,6 +22,7 @@ LEVELS = ("A1", "A2", "B1", "B2", "C1", "C2")  # CEFR; an empty level means "any
 MAX_TITLE, MAX_DESCRIPTION, MAX_TOPIC = 120, 4000, 60
 MIN_DURATION, MAX_DURATION = 5, 480
 MAX_CAPACITY = 500
+LANGUAGE_RULE = "a language code Whisper knows, such as 'en', 'es' or 'fr'"
 PAGE_LIMIT = 100
 
 
@@ -31,6 +33,7 @@ def _read_fields(body: Fields, current: SessionFields | None) -> tuple[SessionFi
     description = body.text("description", max_length=MAX_DESCRIPTION)
     level = body.choice("level", ("", *LEVELS))
     topic = body.text("topic", max_length=MAX_TOPIC)
+    language = body.code("language", WHISPER_LANGUAGES, what=LANGUAGE_RULE)
     tz_name = body.text("timezone", required=creating, max_length=64)
     starts_at = body.instant("starts_at", required=creating)
     duration = body.integer(
@@ -60,6 +63,7 @@ def _read_fields(body: Fields, current: SessionFields | None) -> tuple[SessionFi
         duration_minutes=duration or (current.duration_minutes if current else 0),
         capacity=capacity or (current.capacity if current else 0),
         rrule=rrule if (given_recurrence or creating) else (current.rrule if current else None),
+        language=language or (current.language if current else DEFAULT_LANGUAGE),
     )
     timing = ("timezone", "starts_local", "duration_minutes", "rrule")
     changed = current is not None and any(getattr(fields, n) != getattr(current, n) for n in timing)

@@ -140,6 +140,15 @@ class Fields:
             raise invalid(f"{name} must be one of: {', '.join(repr(o) for o in allowed)}")
         return str(value)
 
+    def code(self, name: str, codes: Iterable[str], *, what: str) -> str | None:
+        """One of many codes (too many to list in the message): ``what`` says which."""
+        value = self._raw(name, False)
+        if value is None:
+            return None
+        if not isinstance(value, str) or value not in set(codes):
+            raise invalid(f"{name} must be {what}")
+        return value
+
     def instant(self, name: str, *, required: bool = False) -> datetime | None:
         value = self._raw(name, required)
         if value is None:

@@ -88,6 +88,7 @@ def session(s: Session, recurrence: dict[str, object]) -> dict[str, object]:
         "description": f.description,
         "level": f.level,
         "topic": f.topic,
+        "language": f.language,
         "timezone": f.timezone,
         "starts_at": starts.isoformat(timespec="seconds"),
         "duration_minutes": f.duration_minutes,

@@ -40,6 +40,7 @@ class SessionFields:
     duration_minutes: int
     capacity: int
     rrule: str | None
+    language: str = "en"  # a Whisper language code: the room's captions are in it
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ class NotActive(Exception):
 _SELECT = (
     "SELECT s.id, s.facilitator_id, u.display_name AS facilitator_name, s.title,"
     " s.description, s.level, s.topic, s.timezone, s.starts_local, s.duration_minutes,"
-    " s.capacity, s.rrule, s.status, s.created_at"
+    " s.capacity, s.rrule, s.language, s.status, s.created_at"
     " FROM sessions s JOIN users u ON u.id = s.facilitator_id"
 )
 _EDITABLE = set(SessionFields.__dataclass_fields__)
@@ -76,6 +77,7 @@ def _session(row: Row) -> Session:
         duration_minutes=row["duration_minutes"],
         capacity=row["capacity"],
         rrule=row["rrule"],
+        language=row["language"],
     )
     return Session(
         row["id"],

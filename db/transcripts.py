@@ -14,6 +14,7 @@ from db.times import to_db
 class CaptionSettings:
     occurrence_id: int | None
     enabled: bool
+    language: str | None = None  # the session's; None for a room the API did not create
 
 
 @dataclass(frozen=True)
@@ -30,13 +31,17 @@ class Segment:
 def settings_of(conn: Conn, room_name: str) -> CaptionSettings:
     """Captions are on unless the room's session switched them off."""
     row = conn.one(
-        "SELECT o.id, s.captions_enabled FROM occurrences o JOIN sessions s ON s.id = o.session_id"
-        " WHERE o.room_name = :room",
+        "SELECT o.id, s.captions_enabled, s.language"
+        " FROM occurrences o JOIN sessions s ON s.id = o.session_id WHERE o.room_name = :room",
         room=room_name,
     )
     if row is None:
         return CaptionSettings(occurrence_id=None, enabled=True)
-    return CaptionSettings(occurrence_id=int(row["id"]), enabled=bool(row["captions_enabled"]))
+    return CaptionSettings(
+        occurrence_id=int(row["id"]),
+        enabled=bool(row["captions_enabled"]),
+        language=str(row["language"]),
+    )
 
 
 async def caption_settings(source: Source, room_name: str) -> CaptionSettings:

@@ -39,6 +39,7 @@ MAX_TOKENS = 448
 NO_SPEECH = 0.6
 LOW_LOGPROB = -1.0
 REPETITIVE = 2.4
+LONG_PHRASE = 6  # words
 
 
 @dataclass(frozen=True)
@@ -132,7 +133,9 @@ class BatchDecoder:
                 texts.append("")
                 continue
             text = tokenizer.decode(tokens).strip()
-            if _compression_ratio(text) > REPETITIVE or _loops(text):
+            # a decoding that ran until it was stopped was running away, not transcribing
+            runaway = len(prompts[0]) + len(tokens) >= max_length
+            if runaway or _compression_ratio(text) > REPETITIVE or _loops(text):
                 text = self._alone(piece)
             # Padded to 30 s Whisper starts an utterance with a capital; at a shorter window
             # it now and then does not ("learning a new language..."): an utterance starts
@@ -165,11 +168,18 @@ def _compression_ratio(text: str) -> float:
 
 
 def _loops(text: str) -> bool:
-    """Whisper stuck in a loop, not speech: a phrase of 3-8 words twice in a row, or of 2
-    words three times (people repeat themselves, but rarely a whole phrase at once)."""
+    """Whisper stuck in a loop, not speech: a phrase of 3-5 words twice in a row, of 2 words
+    three times, or of 6 words or more twice anywhere (the whole utterance said again, the
+    second time cut short where decoding was stopped, was seen under load). People repeat
+    themselves, but rarely a whole phrase at once."""
     words = ["".join(c for c in w if c.isalnum()) for w in text.lower().split()]
-    for n, times in [(2, 3)] + [(n, 2) for n in range(3, 9)]:
+    for n, times in [(2, 3), (3, 2), (4, 2), (5, 2)]:
         for i in range(len(words) - times * n + 1):
             if all(words[i : i + n] == words[i + k * n : i + (k + 1) * n] for k in range(times)):
                 return True
+    first_seen: dict[tuple[str, ...], int] = {}
+    for i in range(len(words) - LONG_PHRASE + 1):
+        phrase = tuple(words[i : i + LONG_PHRASE])
+        if i - first_seen.setdefault(phrase, i) >= LONG_PHRASE:
+            return True
     return False

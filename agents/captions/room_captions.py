@@ -23,6 +23,7 @@ from livekit.agents.types import (
 )
 
 from agents.captions.engines import SAMPLE_RATE
+from agents.captions.language_notice import LanguageNotice
 from agents.captions.service import CaptionService
 from agents.captions.stats import STATS
 from agents.metrics import CAPTION_LAG, CAPTIONS_PUBLISHED
@@ -44,9 +45,11 @@ class RoomCaptions:
         self._enabled = False
         self._occurrence_id: int | None = None
         self._language = service.config.language
+        self._notice = LanguageNotice(room)
         self._watcher: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
+        self._notice.start()
         await self._apply_settings()
         self._room.on("track_published", self._on_published)
         self._room.on("track_subscribed", self._on_subscribed)
@@ -56,6 +59,7 @@ class RoomCaptions:
     async def aclose(self) -> None:
         if self._watcher is not None:
             self._watcher.cancel()
+        await self._notice.aclose()
         await self._stop_all()
 
     # -- which tracks we listen to --------------------------------------------------------
@@ -63,8 +67,9 @@ class RoomCaptions:
     async def _apply_settings(self) -> None:
         settings = await self._store.read(settings_of, self._room.name)
         self._occurrence_id = settings.occurrence_id
-        # a session's own language, once sessions have one; the worker's otherwise
-        self._language = self._service.language_for(getattr(settings, "language", None))
+        # the session's language (English if the model knows no other: the room is told)
+        self._language = self._service.language_for(settings.language)
+        self._notice.update(settings.language, self._language, enabled=settings.enabled)
         if settings.enabled == self._enabled:
             return
         self._enabled = settings.enabled

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from livekit.agents import stt
@@ -27,6 +27,7 @@ class CaptionService:
     config: CaptionConfig
     whisper: WhisperSTT
     vad: silero.VAD
+    warned: set[str] = field(default_factory=set)  # languages the model could not do
 
     @classmethod
     def load(cls, config: CaptionConfig) -> CaptionService:
@@ -71,11 +72,13 @@ class CaptionService:
         if not wanted or wanted == self.config.language:
             return self.config.language
         if not self.multilingual and wanted != "en":
-            log.warning(
-                "captions in %r need a multilingual Whisper model (COLEARN_WHISPER_MODEL); "
-                "the loaded one is English only: captioning in English",
-                wanted,
-            )
+            if wanted not in self.warned:  # once per language and worker: rooms poll this
+                self.warned.add(wanted)
+                log.warning(
+                    "captions in %r need a multilingual Whisper model (COLEARN_WHISPER_MODEL); "
+                    "the loaded one is English only: captioning in English",
+                    wanted,
+                )
             return "en"
         return wanted
 

@@ -7,6 +7,7 @@ import { api } from '../lib/api';
 import { browserTimeZone } from '../lib/format';
 import type { Session } from '../lib/types';
 import { useSubmit } from '../lib/useSubmit';
+import { DEFAULT_LANGUAGE, languageOptions } from './languages';
 
 export const LEVELS = ['A1', 'A2', 'B1', 'B2', 'C1', 'C2'];
 const REPEATS = [
@@ -34,6 +35,7 @@ export function SessionForm({ onCreated }: { onCreated: (session: Session) => vo
       title: String(form.get('title')).trim(),
       topic: String(form.get('topic') ?? '').trim(),
       level: String(form.get('level') ?? ''),
+      language: String(form.get('language') ?? DEFAULT_LANGUAGE),
       timezone,
       // the browser reads the wall-clock time in its own zone, which is the session's zone
       starts_at: new Date(String(form.get('starts_at'))).toISOString(),
@@ -60,6 +62,16 @@ export function SessionForm({ onCreated }: { onCreated: (session: Session) => vo
             <option value="">Any level</option>
             {LEVELS.map((level) => (
               <option key={level}>{level}</option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="field-language">Language</label>
+          <select id="field-language" name="language" defaultValue={DEFAULT_LANGUAGE}>
+            {languageOptions().map(([code, name]) => (
+              <option key={code} value={code}>
+                {name}
+              </option>
             ))}
           </select>
         </div>

@@ -54,6 +54,7 @@ export interface Session {
   description: string;
   level: string;
   topic: string;
+  language: string;
   timezone: string;
   starts_at: string;
   duration_minutes: number;
