@@ -6,7 +6,7 @@ import math
 
 from aiohttp import web
 
-from api import auth, passwords, views
+from api import account_care, auth, passwords, views
 from api.auth import (
     COOKIE,
     CSRF_COOKIE,
@@ -20,7 +20,8 @@ from api.errors import ApiError
 from api.keys import CONFIG, DB
 from api.responses import json_response
 from api.validation import invalid, json_body
-from db import accounts
+from db import account_tokens, accounts
+from db.conn import Conn
 
 WRONG_CREDENTIALS = "The email or password is wrong."
 
@@ -36,8 +37,22 @@ async def register(request: web.Request) -> web.Response:
     if problem:
         raise invalid(problem)
     password_hash = await passwords.hash_password(password)
+
+    config = request.app[CONFIG]
+    # COLEARN_FACILITATOR_SIGNUP=approval: a participant until an admin grants it
+    asks = role == accounts.FACILITATOR and config.facilitator_signup == "approval"
+
+    def sign_up(conn: Conn) -> accounts.User:
+        made = accounts.create_user(
+            conn, email, name, accounts.PARTICIPANT if asks else role, password_hash
+        )
+        if asks:
+            account_tokens.request_facilitator(conn, made.id, config.clock())
+        account_care.mail_verification(conn, request, made)  # when verification is required
+        return made
+
     try:
-        user = await request.app[DB].write(accounts.create_user, email, name, role, password_hash)
+        user = await request.app[DB].write(sign_up)
     except accounts.EmailTaken:
         raise ApiError(409, "email_taken", f"An account with {email} already exists.") from None
     return json_response(views.user(user), status=201)
@@ -73,7 +88,10 @@ async def sign_in(request: web.Request) -> web.Response:
     new_hash = await passwords.hash_password(password) if rehash else None
     token = new_token()
     expires_at = now + config.auth_token_ttl
-    await db.write(accounts.signed_in, user.id, email, token_hash(token), expires_at, new_hash)
+    agent = request.headers.get("User-Agent")
+    await db.write(
+        accounts.signed_in, user.id, email, token_hash(token), expires_at, new_hash, agent
+    )
     csrf = csrf_token(token)
     response = json_response(
         {

@@ -8,6 +8,7 @@ import aiohttp
 from aiohttp import web
 
 from api import (
+    account_care,
     accounts,
     auth,
     bookings,
@@ -81,6 +82,7 @@ def create_app(config: ApiConfig) -> web.Application:
     request_ids.setup(app)
     auth.setup(app)
     accounts.setup(app)
+    account_care.setup(app)
     sessions.setup(app)
     occurrences.setup(app)
     bookings.setup(app)

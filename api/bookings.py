@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from api import views
+from api.account_care import require_verified
 from api.auth import require_role, require_user
 from api.errors import ApiError
 from api.keys import CONFIG, DB
@@ -52,6 +53,7 @@ def _not_own(exc: Exception, booking_id: int) -> ApiError:
 
 async def _book(request: web.Request, *, waitlist: bool) -> web.Response:
     user = await require_role(request, PARTICIPANT, "book seats")
+    await require_verified(request, user, "book seats")
     occurrence_id = path_id(request)
     (await json_body(request)).done()
     now = request.app[CONFIG].clock()
@@ -80,6 +82,7 @@ async def join_waitlist(request: web.Request) -> web.Response:
 
 async def book_series(request: web.Request) -> web.Response:
     user = await require_role(request, PARTICIPANT, "book seats")
+    await require_verified(request, user, "book seats")
     session_id = path_id(request)
     (await json_body(request)).done()
     now = request.app[CONFIG].clock()

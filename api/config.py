@@ -25,6 +25,13 @@ def _at_least(name: str, environ: dict[str, str] | None, minimum: int) -> int:
     return value
 
 
+def _signup(environ: dict[str, str] | None) -> str:
+    value = env("COLEARN_FACILITATOR_SIGNUP", environ).strip().lower()
+    if value not in ("open", "approval"):
+        raise ConfigError(f"COLEARN_FACILITATOR_SIGNUP must be open or approval, got {value!r}")
+    return value
+
+
 @dataclass(frozen=True)
 class ApiConfig:
     db_url: str | Path | DbUrl
@@ -39,6 +46,14 @@ class ApiConfig:
     events_poll: timedelta = timedelta(milliseconds=50)
     # SMTP and the links in mails; by default no SMTP server: mails wait in the outbox.
     mail: MailConfig = NO_SMTP
+    # Accounts (api/account_care.py): a verified address before booking or inviting, and
+    # how long mailed links work.
+    require_email_verification: bool = False
+    verify_link_ttl: timedelta = timedelta(hours=48)
+    reset_link_ttl: timedelta = timedelta(minutes=60)
+    # "open": anyone may register as a facilitator; "approval": they register as a
+    # participant asking for it, and an admin grants it (python -m api admin).
+    facilitator_signup: str = "open"
     # Every "now" of the API comes from here, so tests can set the time.
     clock: Callable[[], datetime] = field(default=utc_now, compare=False, repr=False)
 
@@ -54,4 +69,8 @@ class ApiConfig:
             cookie_secure=env_bool("COLEARN_COOKIE_SECURE", environ),
             events_poll=timedelta(milliseconds=_at_least("COLEARN_EVENTS_POLL_MS", environ, 1)),
             mail=MailConfig.from_env(environ),
+            require_email_verification=env_bool("COLEARN_REQUIRE_EMAIL_VERIFICATION", environ),
+            verify_link_ttl=timedelta(hours=_at_least("COLEARN_VERIFY_LINK_HOURS", environ, 1)),
+            reset_link_ttl=timedelta(minutes=_at_least("COLEARN_RESET_LINK_MINUTES", environ, 5)),
+            facilitator_signup=_signup(environ),
         )

@@ -13,6 +13,7 @@ from datetime import timedelta
 from aiohttp import web
 
 from api import invitation_views, passwords, views
+from api.account_care import require_verified
 from api.auth import new_token, require_role, require_user, token_hash
 from api.bookings import _refused as refused_error
 from api.errors import ApiError
@@ -103,6 +104,7 @@ async def _invite(
     request: web.Request, session: Session, occurrence_id: int | None
 ) -> web.Response:
     facilitator = await owner_of(request, session.facilitator_id, "invite people")
+    await require_verified(request, facilitator, "invite people")
     body = await json_body(request)
     emails, user_ids = _emails(body), _user_ids(body)
     if not emails and not user_ids:
@@ -210,6 +212,7 @@ def _not_open(exc: invitations.NotOpen) -> ApiError:
 
 async def accept(request: web.Request) -> web.Response:
     found = await _own(request)
+    await require_verified(request, await require_user(request), "accept an invitation")
     now = request.app[CONFIG].clock()
     try:
         done, made = await request.app[DB].write(invitations.accept_member, found.id, now)

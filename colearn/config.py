@@ -32,6 +32,11 @@ VARIABLES: dict[str, tuple[str, str]] = {
         "true: an account must verify its email address (a mailed link) before booking seats"
         " or inviting people; every new account is mailed the link.",
     ),
+    "COLEARN_FACILITATOR_SIGNUP": (
+        "open",
+        "open: anyone may register as a facilitator; approval: they register as a participant"
+        " asking for it, and an admin grants it (python -m api admin role grant facilitator).",
+    ),
     "COLEARN_VERIFY_LINK_HOURS": ("48", "Hours an email verification link stays valid."),
     "COLEARN_RESET_LINK_MINUTES": ("60", "Minutes a password reset link stays valid."),
     "COLEARN_COOKIE_SECURE": (

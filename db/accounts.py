@@ -212,15 +212,18 @@ def signed_in(
     token_hash: str,
     expires_at: datetime,
     new_password_hash: str | None,
+    user_agent: str | None = None,
 ) -> None:
     """A sign-in succeeded: the account's failures (and this attempt) are forgiven, and
-    its token kept."""
+    its token kept (with the browser's User-Agent, for one's list of sign-ins)."""
     conn.run("DELETE FROM login_failures WHERE email = :email", email=email)
     conn.run(
-        "INSERT INTO auth_tokens (user_id, token_hash, expires_at) VALUES (:user, :hash, :until)",
+        "INSERT INTO auth_tokens (user_id, token_hash, expires_at, user_agent)"
+        " VALUES (:user, :hash, :until, :agent)",
         user=user_id,
         hash=token_hash,
         until=to_db(expires_at),
+        agent=user_agent[:300] if user_agent else None,
     )
     if new_password_hash is not None:
         conn.run(

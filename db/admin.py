@@ -18,6 +18,7 @@ from db.rows import Source, run
 from db.times import maybe_from_db, to_db
 
 ADMIN = "admin"
+REQUESTED = "requested"  # asked to be a facilitator (COLEARN_FACILITATOR_SIGNUP=approval)
 ROLES = (FACILITATOR, ADMIN)  # what `admin role grant|take` changes
 
 ACTIVE, EXPIRED, REVOKED = "active", "expired", "revoked"
@@ -74,6 +75,8 @@ def users(conn: Conn, role: str | None, now: datetime) -> list[UserRow]:
     where = ""
     if role == ADMIN:
         where = " WHERE a.user_id IS NOT NULL"
+    elif role == REQUESTED:
+        where = " WHERE u.id IN (SELECT user_id FROM facilitator_requests)"
     elif role is not None:
         where = " WHERE u.role = :role"
     rows = conn.all(
@@ -169,6 +172,8 @@ def set_role(conn: Conn, who: str, role: str, granted: bool, now: datetime) -> b
             return True
         return conn.run("DELETE FROM admins WHERE user_id = :id", id=user_id) > 0
     assert role == FACILITATOR, role
+    # granted or refused, a request to be a facilitator is answered
+    conn.run("DELETE FROM facilitator_requests WHERE user_id = :id", id=user_id)
     new, old = (FACILITATOR, PARTICIPANT) if granted else (PARTICIPANT, FACILITATOR)
     return (
         conn.run(

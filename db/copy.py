@@ -53,6 +53,8 @@ TABLES = (
     "recaps",
     "review_cards",
     "admins",
+    "account_tokens",
+    "facilitator_requests",
 )
 BATCH = 1000
 

@@ -11,6 +11,8 @@ from email.mime.text import MIMEText
 from email.policy import SMTP, compat32
 from email.utils import format_datetime
 
+from mail.account_text import KINDS as ACCOUNT_KINDS
+from mail.account_text import PATHS, account_wording
 from mail.calendar import calendar
 from mail.config import MailConfig
 from mail.facts import Facts
@@ -42,6 +44,9 @@ def message_id(mail_id: int, host: str) -> str:
 
 
 def _wording(facts: Facts, config: MailConfig) -> Wording:
+    if facts.mail.kind in ACCOUNT_KINDS:
+        link = config.link(f"{PATHS[facts.mail.kind]}#{facts.token or ''}")
+        return account_wording(facts.mail, link)
     occurrence = facts.occurrence or facts.first
     room = config.link(f"/room/{occurrence.id}") if occurrence else config.link("/dashboard")
     token = facts.token
@@ -95,9 +100,11 @@ def compose(facts: Facts, config: MailConfig, stamp: datetime) -> tuple[str, str
     words = _wording(facts, config)
     body = MIMEMultipart("alternative")
     body.attach(MIMEText(_text(words), "plain", _UTF8))
-    body.attach(MIMEText(_html(words, calendar_attached=mail.kind != "recap"), "html", _UTF8))
+    # a recap (mail/recap_text.py) and an account's mail are about no calendar entry
+    dated = mail.kind != "recap" and mail.kind not in ACCOUNT_KINDS
+    body.attach(MIMEText(_html(words, calendar_attached=dated), "html", _UTF8))
     parts = [body]
-    if mail.kind != "recap":  # a recap (mail/recap_text.py) is about no calendar entry
+    if dated:
         ics = calendar(
             facts,
             organizer=config.envelope_from,

@@ -6,11 +6,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from db import Database, invitations, occurrences, sessions
+from db.account_tokens import PASSWORD_RESET, VERIFY_EMAIL
 from db.invitations import Invitation
 from db.occurrences import Occurrence
 from db.outbox import Mail
 from db.sessions import Session
 from db.times import from_db
+
+ACCOUNT_KINDS = frozenset({VERIFY_EMAIL, PASSWORD_RESET})
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,8 @@ class FactCache:
 
 
 async def gather(db: Database, mail: Mail, cache: FactCache | None = None) -> Facts:
+    if mail.kind in ACCOUNT_KINDS:  # about the account (mail/account_text.py): no session
+        return Facts(mail, None, None, [], None, None)  # type: ignore[arg-type]
     cache = cache or FactCache()
     occurrence_id = mail.payload.get("occurrence_id")
     session_id = int(mail.payload["session_id"])

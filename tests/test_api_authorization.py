@@ -44,6 +44,8 @@ class Row:
     body: dict[str, Any] | None = None
 
 
+WRONG_PASSWORD = {"current_password": "not my password", "new_password": "a new password 1"}
+NO_LINK_PASSWORD = {"token": "not-a-link", "password": "a new password 1"}
 ROWS = [
     Row("GET", lambda w: "/api/auth/me", (401, 200, 200, 200, 200)),
     Row("GET", lambda w: "/api/sessions", (200, 200, 200, 200, 200)),
@@ -166,6 +168,15 @@ ROWS = [
     Row("GET", lambda w: "/api/me/recaps", (401, 200, 200, 200, 200)),
     # not built yet for anyone (the occurrence has not ended): no one learns more than that
     Row("GET", lambda w: f"/api/occurrences/{w.occurrence}/recap", (401, 404, 404, 404, 404)),
+    # accounts as a careful service (api/account_care.py): one's own sign-ins and password
+    Row("GET", lambda w: "/api/me/sign-ins", (401, 200, 200, 200, 200)),
+    Row("DELETE", lambda w: "/api/me/sign-ins/0", (401, 404, 404, 404, 404)),
+    Row("GET", lambda w: "/api/me/email-verification", (401, 200, 200, 200, 200)),
+    Row("POST", lambda w: "/api/me/email-verification", (401, 202, 202, 202, 202)),
+    Row("POST", lambda w: "/api/me/password", (401, 403, 403, 403, 403), WRONG_PASSWORD),
+    Row("POST", lambda w: "/api/auth/password-reset", (202,) * 5, {"email": "no@example.org"}),
+    Row("POST", lambda w: "/api/auth/password-reset/confirm", (400,) * 5, NO_LINK_PASSWORD),
+    Row("POST", lambda w: "/api/auth/verify-email", (400,) * 5, {"token": "not-a-link"}),
     Row("POST", lambda w: "/api/auth/sign-out", (401, 204, 204, 204, 204)),
 ]
 PUBLIC_WITHOUT_ACTOR = {
@@ -275,6 +286,7 @@ def test_the_matrix_covers_every_documented_operation() -> None:
         "/api/me/notebook/{id}",
         "/api/me/review/{id}",
         "/api/occurrences/{id}/recap",
+        "/api/me/sign-ins/{id}",
     }
     sample = World(*([None] * 4), *([0] * 12))  # type: ignore[arg-type]
     covered = set()

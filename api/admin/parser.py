@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from db.accounts import FACILITATOR, PARTICIPANT
-from db.admin import ADMIN, ROLES
+from db.admin import ADMIN, REQUESTED, ROLES
 from db.outbox import FAILED, KINDS, PENDING, SENT
 
 PROG = "python -m api admin"
@@ -27,7 +27,11 @@ def _json(command: argparse.ArgumentParser) -> None:
 
 def _users(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     users = commands.add_parser("users", help="list users", description="List users, oldest first.")
-    users.add_argument("--role", choices=(FACILITATOR, PARTICIPANT, ADMIN), help="only these")
+    users.add_argument(
+        "--role",
+        choices=(FACILITATOR, PARTICIPANT, ADMIN, REQUESTED),
+        help="only these (requested: asked to be a facilitator, COLEARN_FACILITATOR_SIGNUP)",
+    )
     _json(users)
 
 
