@@ -260,8 +260,3 @@ async def mails(
 async def mail(source: Source, mail_id: int) -> Mail | None:
     row = await fetchone(source, f"SELECT {COLUMNS} FROM outbox WHERE id = :id", {"id": mail_id})
     return None if row is None else mail_from_row(row)
-
-
-async def counts(source: Source) -> dict[str, int]:
-    rows = await fetchall(source, "SELECT status, COUNT(*) AS n FROM outbox GROUP BY status")
-    return {PENDING: 0, SENT: 0, FAILED: 0, **{row["status"]: int(row["n"]) for row in rows}}

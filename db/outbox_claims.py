@@ -103,14 +103,3 @@ def mark_failed(conn: Conn, mail_id: int, error: str) -> None:
         error=error[:500],
         id=mail_id,
     )
-
-
-def requeue(conn: Conn, mail_id: int, now: datetime) -> bool:
-    """Send a failed mail again (from the CLI, once the cause is fixed)."""
-    changed = conn.run(
-        "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = :now"
-        " WHERE id = :id AND status = 'failed'",
-        now=to_db(now),
-        id=mail_id,
-    )
-    return changed > 0

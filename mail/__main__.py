@@ -1,11 +1,9 @@
-"""``python -m mail``: read the outbox, retry a failed mail, or run the sender by itself.
+"""``python -m mail send``: run the outbox's sender by itself (a process of its own).
 
-    python -m mail list [--status pending|sent|failed] [--limit N]
-    python -m mail show ID            the whole message, as sent or as it would be
-    python -m mail retry ID           send a failed mail again
     python -m mail send [--lease S]   run the sender (needs COLEARN_SMTP_HOST); Ctrl-C stops
 
-The API runs a sender too; any number may run, as claims keep them apart.
+The API runs a sender too; any number may run, as claims keep them apart. Reading the
+outbox and sending a mail again are the admin command's (``python -m api admin outbox``).
 """
 
 from __future__ import annotations
@@ -19,36 +17,13 @@ from datetime import UTC, datetime, timedelta
 from colearn import logs
 from colearn.config import ConfigError, db_url
 from colearn.database_check import database_problem
-from db import Database, outbox, outbox_claims
+from db import Database
 from mail.config import MailConfig
-from mail.preview import rendered, subject
 from mail.worker import MailWorker
 
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-async def _list(db: Database, config: MailConfig, status: str | None, limit: int) -> None:
-    counts = await outbox.counts(db)
-    print(", ".join(f"{n} {s}" for s, n in counts.items()))
-    for mail in await outbox.mails(db, status=status, limit=limit):
-        text = await rendered(db, mail, config, _now())
-        when = mail.created_at.isoformat(timespec="seconds")
-        line = f"{mail.id:>6}  {mail.status:<7}  {when}  {mail.kind:<21} {mail.recipient}"
-        print(f"{line}  {subject(text)}")
-        if mail.status != "sent" and mail.last_error:
-            print(f"        attempts {mail.attempts}, last error: {mail.last_error}")
-
-
-async def _show(db: Database, config: MailConfig, mail_id: int) -> int:
-    mail = await outbox.mail(db, mail_id)
-    if mail is None:
-        print(f"error: there is no mail {mail_id} in the outbox", file=sys.stderr)
-        return 1
-    text = await rendered(db, mail, config, _now())
-    print(text)
-    return 0
 
 
 async def _send(db: Database, config: MailConfig, lease: float) -> int:
@@ -80,18 +55,7 @@ async def _main(args: argparse.Namespace) -> int:
         return 2
     db = await Database.open(url, run_migrations=False)
     try:
-        if args.command == "list":
-            await _list(db, config, args.status, args.limit)
-        elif args.command == "show":
-            return await _show(db, config, args.id)
-        elif args.command == "retry":
-            if not await db.write(outbox_claims.requeue, args.id, _now()):
-                print(f"error: mail {args.id} is not a failed mail", file=sys.stderr)
-                return 1
-            print(f"mail {args.id} will be sent again")
-        else:
-            return await _send(db, config, args.lease)
-        return 0
+        return await _send(db, config, args.lease)
     finally:
         await db.aclose()
 
@@ -99,11 +63,6 @@ async def _main(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m mail", description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
-    listing = commands.add_parser("list", help="mails in the outbox, oldest first")
-    listing.add_argument("--status", choices=(outbox.PENDING, outbox.SENT, outbox.FAILED))
-    listing.add_argument("--limit", type=int, default=100)
-    commands.add_parser("show", help="one whole message").add_argument("id", type=int)
-    commands.add_parser("retry", help="send a failed mail again").add_argument("id", type=int)
     sending = commands.add_parser("send", help="run the sender until Ctrl-C")
     sending.add_argument("--lease", type=float, default=60.0, help="seconds a claim lasts")
     args = parser.parse_args(argv)

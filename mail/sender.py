@@ -5,7 +5,7 @@ Delivery is at least once. A mail is marked sent right after the SMTP server acc
 between the server's 250 and that commit sends a mail twice, and then with the same
 Message-ID, which receivers use to show it once. A failed attempt is retried with backoff
 (30 s doubling up to an hour); a permanent refusal (5xx) or ``max_attempts`` marks the mail
-failed, where ``python -m mail list --status failed`` shows it. Nothing is dropped.
+failed, where ``python -m api admin outbox list --status failed`` shows it. Nothing is dropped.
 """
 
 from __future__ import annotations

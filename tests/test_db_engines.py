@@ -107,7 +107,7 @@ def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[st
     )
 
 
-@pytest.mark.parametrize("command", [["-m", "api"], ["-m", "agents"], ["-m", "mail", "list"]])
+@pytest.mark.parametrize("command", [["-m", "api"], ["-m", "agents"], ["-m", "mail", "send"]])
 def test_an_unreachable_postgresql_stops_a_process_naming_colearn_db(
     command: list[str], tmp_path: Path
 ) -> None:

@@ -135,7 +135,7 @@ def test_every_admin_command_documented_exists() -> None:
 
 
 def test_every_other_subcommand_documented_exists() -> None:
-    """``python -m db backup``, ``python -m mail list``...: each answers ``--help``."""
+    """``python -m db backup``, ``python -m mail send``...: each answers ``--help``."""
     documented = sorted(
         (module, words) for module, words in _python_commands() if module != "api" and words
     )
