@@ -2,8 +2,10 @@
 
 Both wire forms are read (``agents.chat_wire``). A message is keyed by its id, so the copy
 LiveKit's React components send in the legacy form, or a message LiveKit hands a reconnecting
-agent again, is stored once. Whoever needs newly stored messages (the commands) subscribes
-with ``on_new_message``: a listener hears each message once, after it has been committed.
+agent again, is stored once. Its sender then gets an acknowledgement by id (``chat_wire.ack``),
+so a client that keeps what it sent until then can send it again after an agent crash.
+Whoever needs newly stored messages (the commands) subscribes with ``on_new_message``: a
+listener hears each message once, after it has been committed.
 """
 
 from __future__ import annotations
@@ -21,7 +23,15 @@ from livekit.agents import JobContext
 from agents import replies
 from agents.arrival_order import ArrivalOrder
 from agents.chat_send import send_chat
-from agents.chat_wire import Rejected, parse_legacy, read_stream, sent_at
+from agents.chat_wire import (
+    CHAT_ACK_TOPIC,
+    AckStatus,
+    Rejected,
+    ack,
+    parse_legacy,
+    read_stream,
+    sent_at,
+)
 from agents.metrics import CHAT_STORED
 from agents.rate_limit import RateLimiter
 from agents.store import WorkerStore, log_failure
@@ -164,6 +174,7 @@ class ChatRelay:
             )
             return
         stored = done.result()
+        self._acknowledge(message.sender_identity, message.message_id, "stored")
         if stored is None:
             log.debug("chat message %s in %s was stored before", message.message_id, self._ref.name)
             return
@@ -179,9 +190,22 @@ class ChatRelay:
             self._ref.name,
             rejected.reason,
         )
+        if message_id is not None and rejected.code != "malformed":
+            self._acknowledge(sender, message_id, "refused")  # sending it again cannot help
         if rejected.code == "too_long" and self._notices.allow(sender):
             notice = replies.NOT_SAVED_TOO_LONG
             self._spawn(send_chat(self._room, notice, to=sender, reply_to=message_id))
+
+    def _acknowledge(self, sender: str, message_id: str, status: AckStatus) -> None:
+        self._spawn(self._send_ack(sender, ack(message_id, status)))
+
+    async def _send_ack(self, sender: str, payload: bytes) -> None:
+        try:
+            await self._room.local_participant.publish_data(
+                payload, reliable=True, topic=CHAT_ACK_TOPIC, destination_identities=[sender]
+            )
+        except Exception as exc:  # the sender resends unacknowledged messages: no harm
+            log.debug("chat acknowledgement to %s in %s not sent: %s", sender, self._ref.name, exc)
 
     def _name(self, identity: str) -> str:
         participant = self._room.remote_participants.get(identity)

@@ -4,6 +4,12 @@ Current LiveKit clients send a text stream on ``lk.chat``; older ones (and the R
 components, alongside the stream) a reliable data packet on ``lk-chat-topic`` holding JSON
 ``{"id", "timestamp", "message"}``. Anything can arrive on those topics, so both forms are
 checked here; a rejection carries a reason fit for the log, never the text itself.
+
+Acknowledgements (docs/livekit-clients.md, "Chat acknowledgements"): once a message is in
+the store (or was already), the agent sends its sender alone a reliable data packet on
+``colearn.chat.ack`` holding ``{"id": <message id>, "status": "stored"}``; a message it
+will never store (too long, empty) gets ``"status": "refused"``. A client keeps what it
+sent until then and sends it again, same id, once an agent is back: the store keeps one.
 """
 
 from __future__ import annotations
@@ -21,10 +27,12 @@ MAX_MESSAGE_CHARS = 4000
 # UTF-8 needs at most 4 bytes a character: a stream announcing more cannot be within limit.
 MAX_MESSAGE_BYTES = 4 * MAX_MESSAGE_CHARS
 MAX_ID_CHARS = 128
+CHAT_ACK_TOPIC = "colearn.chat.ack"
 # Senders' clocks are trusted for the time a message was sent, within reason.
 CLOCK_TOLERANCE = timedelta(minutes=5)
 
 RejectCode = Literal["too_long", "empty", "malformed"]
+AckStatus = Literal["stored", "refused"]
 
 
 class Rejected(Exception):
@@ -58,6 +66,11 @@ def parse_legacy(data: bytes) -> LegacyChat:
     if isinstance(timestamp, bool) or not isinstance(timestamp, int | float):
         timestamp = None
     return LegacyChat(message_id, None if timestamp is None else int(timestamp), checked(message))
+
+
+def ack(message_id: str, status: AckStatus) -> bytes:
+    """The acknowledgement packet's payload for one message."""
+    return json.dumps({"id": message_id, "status": status}, ensure_ascii=False).encode()
 
 
 def checked(text: str) -> str:

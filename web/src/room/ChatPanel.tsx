@@ -1,9 +1,12 @@
 // Room chat: what was said before you came, then every new message; /define asks the agent.
+// Each message sent is kept until the agent has stored it, and sent again after an agent
+// crash (../lib/chatOutbox.ts).
 
 import type { useChat } from '@livekit/components-react';
-import { useLocalParticipant } from '@livekit/components-react';
+import { useLocalParticipant, useRoomContext } from '@livekit/components-react';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { Alert } from '../components/Alert';
+import { outboxFor } from '../lib/chatOutbox';
 import { clock } from '../lib/format';
 import type { StoredChat } from '../lib/types';
 import { mergeChat } from './chatLines';
@@ -19,10 +22,15 @@ interface Props {
 
 export function ChatPanel({ chat, history, onTapWord }: Props) {
   const { localParticipant } = useLocalParticipant();
+  const room = useRoomContext();
   const [draft, setDraft] = useState('');
   const [error, setError] = useState<string | null>(null);
   const log = useRef<HTMLDivElement>(null);
   const lines = mergeChat(history, chat.chatMessages);
+
+  useEffect(() => {
+    outboxFor(room); // listening for acknowledgements before the first message goes
+  }, [room]);
 
   useEffect(() => {
     const element = log.current;
@@ -35,7 +43,8 @@ export function ChatPanel({ chat, history, onTapWord }: Props) {
     if (!text) return;
     setError(null);
     try {
-      await chat.send(text);
+      const sent = await chat.send(text);
+      outboxFor(room).keep(sent.id, text, sent.timestamp);
       setDraft('');
     } catch {
       setError('Your message was not sent. Check the connection and try again.');
