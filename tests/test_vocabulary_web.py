@@ -102,6 +102,7 @@ async def test_words_tapped_in_chat_and_looked_up_in_the_room_are_kept(
     await user.sign_in(learner["email"], PASSWORD)
     page = user.page
     await page.goto(f"/room/{occurrence_id}")
+    await page.get_by_role("button", name="Join", exact=True).click()  # the pre-join screen
     await expect(page.get_by_role("heading", name="Tap check")).to_be_visible()
     message = page.get_by_role("textbox", name="Message")
     chat = page.get_by_role("button", name="Chat", exact=True)

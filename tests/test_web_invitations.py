@@ -79,12 +79,14 @@ async def test_a_guest_joins_from_the_mailed_link_and_a_withdrawn_link_stops_wor
     await expect(guest.page.get_by_role("heading", name=title)).to_be_visible()
     await guest.page.get_by_label("Your name").fill("Gina Guest")
     await guest.page.get_by_role("button", name="Join the session").click()
+    await guest.page.get_by_role("button", name="Join", exact=True).click()  # the pre-join screen
     await expect(guest.page.get_by_role("heading", name=title, level=1)).to_be_visible()
     await expect(guest.page.locator(".room-layout")).to_be_visible()
 
     # the facilitator, in a second tab, sees the guest in the room under that name
     room = await host.context.new_page()
     await room.goto(f"/room/{occurrence_id}")
+    await room.get_by_role("button", name="Join", exact=True).click()
     await room.get_by_role("tab", name="People").click()
     people = room.get_by_role("list", name="People in the room")
     await expect(people.locator("li", has_text="Gina Guest")).to_contain_text(

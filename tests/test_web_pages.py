@@ -148,6 +148,8 @@ async def test_two_people_meet_in_the_room_chat_define_and_blur(
     await guest.page.goto("/dashboard")
     await host.page.get_by_role("link", name=f"Open the room of {title}").click()
     await guest.page.get_by_role("link", name=f"Join {title}").click()
+    for user in (host, guest):  # the pre-join screen: camera and microphone as they are
+        await user.page.get_by_role("button", name="Join", exact=True).click()
     for user in (host, guest):
         await expect(user.page.get_by_role("heading", name=title)).to_be_visible()
     await eventually(host.remote_video_playing, within=30, what="guest's video at the host")

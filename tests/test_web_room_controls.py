@@ -59,6 +59,8 @@ async def test_room_controls_on_a_phone_unread_badge_shortcuts_and_leave(
     await phone.sign_in(guest_account["email"], PASSWORD)
     await host.page.goto(f"/room/{occurrence}")
     await phone.page.goto(f"/room/{occurrence}")
+    for user in (host, phone):  # the pre-join screen: camera and microphone as they are
+        await user.page.get_by_role("button", name="Join", exact=True).click()
     for user in (host, phone):
         await expect(user.page.get_by_role("heading", name=title)).to_be_visible()
     await eventually(phone.remote_video_playing, within=30, what="host's video on the phone")

@@ -16,13 +16,16 @@ interface Props {
   panel: PanelName | null;
   onPanel: (name: PanelName) => void;
   onDeviceProblem: (message: string) => void;
+  /** Open the camera/microphone/speaker choice (switching without leaving). */
+  onDevices?: () => void;
+  devicesOpen?: boolean;
   /** Chat messages from others not seen yet (0 hides the badge). */
   unreadChat?: number;
 }
 
 const canShareScreen = typeof navigator !== 'undefined' && !!navigator.mediaDevices?.getDisplayMedia;
 
-export function RoomControls({ captions, onCaptions, panel, onPanel, onDeviceProblem, unreadChat = 0 }: Props) {
+export function RoomControls({ captions, onCaptions, panel, onPanel, onDeviceProblem, onDevices, devicesOpen = false, unreadChat = 0 }: Props) {
   const { isMicrophoneEnabled, isCameraEnabled } = useLocalParticipant();
   const [more, setMore] = useState(false);
   const [leaving, setLeaving] = useState(false);
@@ -73,6 +76,19 @@ export function RoomControls({ captions, onCaptions, panel, onPanel, onDevicePro
         <button type="button" className="lk-button control-button" aria-pressed={captions} onClick={() => onCaptions(!captions)}>
           Captions
         </button>
+        {onDevices ? (
+          <button
+            type="button"
+            className="lk-button control-button"
+            aria-expanded={devicesOpen}
+            onClick={() => {
+              setMore(false);
+              onDevices();
+            }}
+          >
+            Devices
+          </button>
+        ) : null}
         {PANELS.filter((p) => p.name !== 'chat').map(({ name, label }) => panelButton(name, label))}
         <button
           type="button"

@@ -10,7 +10,9 @@ import { Alert } from '../components/Alert';
 import { api } from '../lib/api';
 import { Link } from '../lib/router';
 import type { Occurrence, RoomToken } from '../lib/types';
+import { nameInToken, type DeviceChoices } from './devices';
 import { deviceFailure, tokenRefusal } from './joinErrors';
+import { PreJoin } from './PreJoin';
 import { RoomView } from './RoomView';
 
 // Loopback and LAN deployments need no STUN/TURN from elsewhere; the server's own ICE
@@ -37,6 +39,8 @@ export default function RoomPage({ occurrenceId, guest }: { occurrenceId: number
   const [deviceProblem, setDeviceProblem] = useState<string | null>(null);
   const [fatal, setFatal] = useState<string | null>(null);
   const [attempt, setAttempt] = useState(0);
+  // chosen on the pre-join screen; kept for a rejoin, which then needs no second look
+  const [choices, setChoices] = useState<DeviceChoices | null>(null);
 
   useEffect(() => {
     let current = true;
@@ -61,6 +65,18 @@ export default function RoomPage({ occurrenceId, guest }: { occurrenceId: number
     [],
   );
 
+  const media = useMemo(() => (choices ? roomMedia(choices) : null), [choices]);
+
+  const back = guest ? (
+    <button type="button" className="button secondary" onClick={guest.onBack}>
+      Back to the invitation
+    </button>
+  ) : (
+    <Link to="/dashboard" className="button secondary">
+      Back to your sessions
+    </Link>
+  );
+
   if (phase.kind === 'loading') return <p className="page-status" role="status">Opening the room…</p>;
   if (phase.kind === 'refused' || phase.kind === 'left') {
     return (
@@ -75,17 +91,13 @@ export default function RoomPage({ occurrenceId, guest }: { occurrenceId: number
             {phase.lost ? 'Try again' : 'Rejoin'}
           </button>
         ) : null}
-        {guest ? (
-          <button type="button" className="button secondary" onClick={guest.onBack}>
-            Back to the invitation
-          </button>
-        ) : (
-          <Link to="/dashboard" className="button">
-            Back to your sessions
-          </Link>
-        )}
+        {back}
       </main>
     );
+  }
+  const title = guest?.title ?? phase.occurrence?.title ?? 'Session';
+  if (!media) {
+    return <PreJoin title={title} name={nameInToken(phase.token.token)} onJoin={setChoices} back={back} />;
   }
   return (
     <LiveKitRoom
@@ -94,9 +106,9 @@ export default function RoomPage({ occurrenceId, guest }: { occurrenceId: number
       serverUrl={phase.token.url}
       token={phase.token.token}
       connect
-      audio
-      video
-      options={OPTIONS}
+      audio={media.audio}
+      video={media.video}
+      options={media.options}
       connectOptions={CONNECT}
       onMediaDeviceFailure={onDeviceFailure}
       onError={(error) => setFatal(`The call failed: ${error.message}`)}
@@ -105,7 +117,7 @@ export default function RoomPage({ occurrenceId, guest }: { occurrenceId: number
       }
     >
       <RoomView
-        title={guest?.title ?? phase.occurrence?.title ?? 'Session'}
+        title={title}
         occurrenceId={occurrenceId}
         signedIn={!guest}
         notice={fatal ?? deviceProblem}
@@ -117,4 +129,21 @@ export default function RoomPage({ occurrenceId, guest }: { occurrenceId: number
       />
     </LiveKitRoom>
   );
+}
+
+/** What the room publishes and with which devices: the pre-join screen's choices. */
+function roomMedia(choices: DeviceChoices) {
+  const audioCapture = choices.audioDeviceId ? { deviceId: choices.audioDeviceId } : {};
+  const videoCapture = choices.videoDeviceId ? { deviceId: choices.videoDeviceId } : {};
+  const options: RoomOptions = {
+    ...OPTIONS,
+    audioCaptureDefaults: audioCapture,
+    videoCaptureDefaults: videoCapture,
+    audioOutput: choices.audioOutputDeviceId ? { deviceId: choices.audioOutputDeviceId } : undefined,
+  };
+  return {
+    audio: choices.audioEnabled ? audioCapture : false,
+    video: choices.videoEnabled ? videoCapture : false,
+    options,
+  };
 }

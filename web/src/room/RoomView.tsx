@@ -8,6 +8,7 @@ import { ChatPanel } from './ChatPanel';
 import { ConnectionBanner } from './ConnectionBanner';
 import { DictionaryPanel } from './DictionaryPanel';
 import { ParticipantsPanel } from './ParticipantsPanel';
+import { RoomDevices } from './PreJoinDevices';
 import { RoomControls } from './RoomControls';
 import { SidePanelTabs, type PanelName } from './SidePanelTabs';
 import { useJoinTiming } from './useJoinTiming';
@@ -33,6 +34,7 @@ export function RoomView({ title, occurrenceId, signedIn, notice, clearNotice, o
   // on a phone (under 640 px) the panel starts closed: the video gets the screen
   const [panelOpen, setPanelOpen] = useState(() => window.innerWidth >= 640);
   const [captions, setCaptions] = useState(false);
+  const [devices, setDevices] = useState(false);
   useJoinTiming();
   const unreadChat = useUnreadChat(chat.chatMessages, panelOpen && panel === 'chat');
   // a word tapped in chat or captions: kept in the notebook, shown in the dictionary panel
@@ -79,7 +81,10 @@ export function RoomView({ title, occurrenceId, signedIn, notice, clearNotice, o
           </aside>
         ) : null}
       </div>
+      {devices ? <RoomDevices onClose={() => setDevices(false)} /> : null}
       <RoomControls
+        onDevices={() => setDevices(!devices)}
+        devicesOpen={devices}
         captions={captions}
         onCaptions={setCaptions}
         panel={panelOpen ? panel : null}

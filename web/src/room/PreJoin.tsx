@@ -1,0 +1,167 @@
+// Before joining: see yourself, watch the microphone level, choose camera, microphone and
+// speaker, join with either off. The choices are remembered (devices.ts), so a returning
+// learner only clicks Join. Each way a device can fail gets its own advice.
+
+import { usePreviewTracks } from '@livekit/components-react';
+import { createAudioAnalyser, Track, type LocalAudioTrack, type LocalVideoTrack } from 'livekit-client';
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { markJoinClick } from '../lib/timing';
+import { canChooseSpeaker, hasWebRtc, loadChoices, problemOf, saveChoices, type DeviceChoices, type DeviceProblem } from './devices';
+import { PreJoinProblem } from './PreJoinProblem';
+import { DeviceSelect, useDeviceList } from './PreJoinDevices';
+import './PreJoin.css';
+
+interface Props {
+  title: string;
+  /** The name the server gives this person in the room (null: unknown). */
+  name: string | null;
+  onJoin: (choices: DeviceChoices) => void;
+  /** The way back (dashboard or invitation). */
+  back: ReactNode;
+}
+
+export function PreJoin({ title, name, onJoin, back }: Props) {
+  const [choices, setChoices] = useState(loadChoices);
+  const [problem, setProblem] = useState<DeviceProblem | null>(null);
+  const [attempt, setAttempt] = useState(0);
+  const update = (patch: Partial<DeviceChoices>) => setChoices((c) => ({ ...c, ...patch }));
+  const webrtc = hasWebRtc();
+
+  const join = () => {
+    markJoinClick();
+    saveChoices(choices);
+    // a device that failed here would fail in the room too: join without it, turn it on later
+    onJoin(problem ? { ...choices, videoEnabled: false, audioEnabled: false } : choices);
+  };
+
+  return (
+    <main id="main" className="page prejoin">
+      <h1>{title}</h1>
+      <p className="prejoin-intro">Check your camera and microphone, then join.</p>
+      {!webrtc ? (
+        <PreJoinProblem problem="no-webrtc" />
+      ) : (
+        <Preview key={attempt} choices={choices} update={update} problem={problem} setProblem={setProblem} />
+      )}
+      {problem ? (
+        <PreJoinProblem problem={problem} onRetry={() => {
+          setProblem(null);
+          setAttempt((n) => n + 1);
+        }} />
+      ) : null}
+      {name ? (
+        <p className="prejoin-name">
+          Others will see you as <strong>{name}</strong>.
+        </p>
+      ) : null}
+      <div className="prejoin-actions">
+        {webrtc ? (
+          <button type="button" className="button prejoin-join" onClick={join}>
+            Join
+          </button>
+        ) : null}
+        {back}
+      </div>
+    </main>
+  );
+}
+
+interface PreviewProps {
+  choices: DeviceChoices;
+  update: (patch: Partial<DeviceChoices>) => void;
+  problem: DeviceProblem | null;
+  setProblem: (problem: DeviceProblem | null) => void;
+}
+
+function Preview({ choices, update, problem, setProblem }: PreviewProps) {
+  const options = useMemo(
+    () => ({
+      audio: choices.audioEnabled ? (choices.audioDeviceId ? { deviceId: choices.audioDeviceId } : true) : false,
+      video: choices.videoEnabled ? (choices.videoDeviceId ? { deviceId: choices.videoDeviceId } : true) : false,
+    }),
+    [choices.audioEnabled, choices.audioDeviceId, choices.videoEnabled, choices.videoDeviceId],
+  );
+  const onError = useCallback((error: Error) => setProblem(problemOf(error)), [setProblem]);
+  const tracks = usePreviewTracks(options, onError);
+  useEffect(() => {
+    if (tracks?.length) setProblem(null);
+  }, [tracks, setProblem]);
+  const video = choices.videoEnabled
+    ? (tracks?.find((t) => t.kind === Track.Kind.Video) as LocalVideoTrack | undefined)
+    : undefined;
+  const audio = choices.audioEnabled
+    ? (tracks?.find((t) => t.kind === Track.Kind.Audio) as LocalAudioTrack | undefined)
+    : undefined;
+  const cameras = useDeviceList('videoinput', tracks);
+  const microphones = useDeviceList('audioinput', tracks);
+  const speakers = useDeviceList('audiooutput', tracks);
+
+  return (
+    <div className="prejoin-body" data-problem={problem ?? undefined}>
+      <CameraPreview track={video} />
+      <div className="prejoin-settings">
+        <fieldset className="prejoin-toggles">
+          <legend>Join with</legend>
+          <label>
+            <input type="checkbox" checked={choices.videoEnabled} onChange={(e) => update({ videoEnabled: e.target.checked })} />
+            Camera on
+          </label>
+          <label>
+            <input type="checkbox" checked={choices.audioEnabled} onChange={(e) => update({ audioEnabled: e.target.checked })} />
+            Microphone on
+          </label>
+        </fieldset>
+        <DeviceSelect kind="videoinput" devices={cameras} value={choices.videoDeviceId} onChange={(id) => update({ videoDeviceId: id })} />
+        <DeviceSelect kind="audioinput" devices={microphones} value={choices.audioDeviceId} onChange={(id) => update({ audioDeviceId: id })} />
+        <MicLevel track={audio} />
+        {canChooseSpeaker() ? (
+          <DeviceSelect kind="audiooutput" devices={speakers} value={choices.audioOutputDeviceId} onChange={(id) => update({ audioOutputDeviceId: id })} />
+        ) : null}
+      </div>
+    </div>
+  );
+}
+
+function CameraPreview({ track }: { track: LocalVideoTrack | undefined }) {
+  const ref = useRef<HTMLVideoElement>(null);
+  useEffect(() => {
+    const element = ref.current;
+    if (!track || !element) return;
+    track.attach(element);
+    return () => {
+      track.detach(element);
+    };
+  }, [track]);
+  return (
+    <div className="prejoin-video">
+      {track ? (
+        <video ref={ref} muted playsInline autoPlay aria-label="Your camera preview" />
+      ) : (
+        <p className="prejoin-camera-off">Camera off</p>
+      )}
+    </div>
+  );
+}
+
+/** The microphone's loudness, ten times a second: speak and it moves. */
+function MicLevel({ track }: { track: LocalAudioTrack | undefined }) {
+  const [level, setLevel] = useState(0);
+  useEffect(() => {
+    if (!track) {
+      setLevel(0);
+      return;
+    }
+    const analyser = createAudioAnalyser(track, { cloneTrack: true });
+    const timer = window.setInterval(() => setLevel(Math.min(1, analyser.calculateVolume() * 2)), 100);
+    return () => {
+      window.clearInterval(timer);
+      analyser.cleanup().catch(() => undefined);
+    };
+  }, [track]);
+  return (
+    <div className="prejoin-meter">
+      <label htmlFor="mic-level">Microphone level</label>
+      <meter id="mic-level" min={0} max={1} low={0.05} value={level} />
+    </div>
+  );
+}
