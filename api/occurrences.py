@@ -47,8 +47,8 @@ async def browse(request: web.Request) -> web.Response:
     limit = q.integer("limit", minimum=1, maximum=PAGE_LIMIT) or 20
     cursor = q.text("cursor", max_length=200)
     q.done()
-    if starts_from and starts_before and starts_before <= starts_from:
-        raise invalid("to must be later than from")
+    # `to` at or before `from` is an empty window: an empty page, not an error (a client
+    # narrowing a range may well reach it).
     where = BrowseFilter(
         ending_after=request.app[CONFIG].clock(),
         starts_from=starts_from,

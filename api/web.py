@@ -20,7 +20,7 @@ DIST = WEB / "dist"
 MEDIAPIPE = WEB / "mediapipe"
 
 # Client-side routes of web/src/App.tsx.
-PAGE_ROUTES = ("/", "/sign-in", "/sign-up", "/dashboard", r"/room/{id:\d+}", "/guest")
+PAGE_ROUTES = ("/", "/sign-in", "/sign-up", "/dashboard", r"/room/{id:[1-9]\d{0,17}}", "/guest")
 PAGE_ROUTES += ("/notebook", "/review")  # the learner's vocabulary (docs/vocabulary.md)
 
 IMMUTABLE = "public, max-age=31536000, immutable"
