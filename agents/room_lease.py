@@ -22,6 +22,9 @@ from db.agent_rooms import Held
 log = logging.getLogger("colearn.agent.rooms")
 
 ROOM_OVER = (rtc.DisconnectReason.ROOM_DELETED, rtc.DisconnectReason.ROOM_CLOSED)
+# Longer than a network blip the SDK rides out, short enough that a room whose node died
+# has an agent again soon after it is made on another node.
+RECONNECT_GIVE_UP_S = 5.0
 
 
 async def hold(ctx: JobContext, store: WorkerStore, worker_id: str) -> Held:
@@ -32,6 +35,7 @@ async def hold(ctx: JobContext, store: WorkerStore, worker_id: str) -> Held:
     )
     reasons: list[rtc.DisconnectReason.ValueType] = []
     ctx.room.on("disconnected", reasons.append)
+    _give_up_when_reconnecting_too_long(ctx)
 
     async def _let_go() -> None:
         ended = bool(reasons) and reasons[0] in ROOM_OVER
@@ -47,3 +51,32 @@ async def hold(ctx: JobContext, store: WorkerStore, worker_id: str) -> Held:
 
     ctx.add_shutdown_callback(_let_go)
     return held
+
+
+def _give_up_when_reconnecting_too_long(ctx: JobContext) -> None:
+    """A job whose livekit-server node died keeps trying to reconnect to it for tens of
+    seconds, and while it runs its worker's heartbeat keeps the room held, so nobody gives
+    the room (re-created on another node) a new agent. After ``RECONNECT_GIVE_UP_S`` the job
+    ends: its hold goes, and the re-dispatch check sends a fresh agent wherever the room is
+    now (tests/test_cluster.py kills a node). A blip shorter than that changes nothing."""
+    pending: list[asyncio.TimerHandle] = []
+
+    def reconnecting() -> None:
+        loop = asyncio.get_running_loop()
+        pending.append(loop.call_later(RECONNECT_GIVE_UP_S, give_up))
+
+    def reconnected() -> None:
+        while pending:
+            pending.pop().cancel()
+
+    def give_up() -> None:
+        pending.clear()
+        log.warning(
+            "agent could not reconnect to room %s within %.0f s: leaving it to a new agent",
+            ctx.room.name,
+            RECONNECT_GIVE_UP_S,
+        )
+        ctx.shutdown(reason="could not reconnect to the room's server")
+
+    ctx.room.on("reconnecting", reconnecting)
+    ctx.room.on("reconnected", reconnected)
