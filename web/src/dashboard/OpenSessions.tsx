@@ -1,4 +1,5 @@
-// What a participant can book, with seats left following every booking as it happens.
+// What a participant can book, with seats left following every booking as it happens;
+// filtered by level and topic (among the sessions listed, on the page: no new request).
 
 import { useState } from 'react';
 import { Alert } from '../components/Alert';
@@ -49,7 +50,12 @@ export function OpenSessions({ bookedIds, onBooked }: Props) {
     }
   };
 
-  const open = items.filter((o) => o.status === 'scheduled');
+  const [level, setLevel] = useState('');
+  const [topic, setTopic] = useState('');
+  const scheduled = items.filter((o) => o.status === 'scheduled');
+  const levels = distinct(scheduled.map((o) => o.level));
+  const topics = distinct(scheduled.map((o) => o.topic));
+  const open = scheduled.filter((o) => (!level || o.level === level) && (!topic || o.topic === topic));
   const item = (occurrence: Occurrence) => {
     const booked = bookedIds.has(occurrence.id);
     const full = occurrence.seats_left <= 0;
@@ -79,7 +85,37 @@ export function OpenSessions({ bookedIds, onBooked }: Props) {
       <h2 id="open-title">Open to book</h2>
       <Alert>{listing.error ?? error}</Alert>
       {listing.loading && !listing.data ? <p role="status">Loading sessions…</p> : null}
-      {listing.data && open.length === 0 ? <p>No sessions are open to book right now.</p> : null}
+      {levels.length > 1 || topics.length > 1 || level || topic ? (
+        <div className="filters" role="group" aria-label="Filter sessions">
+          <div className="field">
+            <label htmlFor="open-level">Level</label>
+            <select id="open-level" value={level} onChange={(e) => setLevel(e.target.value)}>
+              <option value="">All levels</option>
+              {levels.map((l) => (
+                <option key={l} value={l}>
+                  {l}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="open-topic">Topic</label>
+            <select id="open-topic" value={topic} onChange={(e) => setTopic(e.target.value)}>
+              <option value="">All topics</option>
+              {topics.map((t) => (
+                <option key={t} value={t}>
+                  {t}
+                </option>
+              ))}
+            </select>
+          </div>
+          <p className="hint" role="status">
+            {open.length === scheduled.length ? `${open.length} meetings` : `${open.length} of ${scheduled.length} meetings`}
+          </p>
+        </div>
+      ) : null}
+      {listing.data && scheduled.length === 0 ? <p>No sessions are open to book right now.</p> : null}
+      {listing.data && scheduled.length > 0 && open.length === 0 ? <p>No sessions match these filters.</p> : null}
       {groupBySession(open).map((group) => {
         if (group.meetings.length < 2) {
           return (
@@ -118,3 +154,8 @@ export function OpenSessions({ bookedIds, onBooked }: Props) {
 }
 
 const EMPTY: Occurrence[] = [];
+
+/** The values present, once each, sorted; the empty one (no level, no topic) left out. */
+function distinct(values: string[]): string[] {
+  return [...new Set(values.filter(Boolean))].sort((a, b) => a.localeCompare(b));
+}

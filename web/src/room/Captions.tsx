@@ -1,14 +1,44 @@
-// Live captions: the agent's lk.transcription text streams, newest last, with the speaker.
+// Live captions: the agent's lk.transcription text streams, the last three utterances with
+// their speakers, newest last; the text size (small, medium, large) is remembered.
 
 import { useParticipants, useTranscriptions } from '@livekit/components-react';
+import { useState } from 'react';
 import { TappableText } from '../vocabulary/TappableText';
 
 const SHOWN = 3;
 const SEGMENT_ID = 'lk.segment_id';
+const SIZE_KEY = 'colearn.captionSize';
+const SIZES = ['small', 'medium', 'large'] as const;
+type Size = (typeof SIZES)[number];
 
-export function Captions({ onTapWord }: { onTapWord?: (word: string, sentence: string) => void }) {
+function storedSize(): Size {
+  try {
+    const kept = window.localStorage.getItem(SIZE_KEY);
+    return SIZES.find((s) => s === kept) ?? 'medium';
+  } catch {
+    return 'medium'; // storage blocked: the default
+  }
+}
+
+interface Props {
+  /** Captions switched off: nothing shown, but what is said is still kept, so switching them
+   * back on shows the last lines at once. */
+  hidden?: boolean;
+  onTapWord?: (word: string, sentence: string) => void;
+}
+
+export function Captions({ hidden = false, onTapWord }: Props) {
   const segments = useTranscriptions();
   const participants = useParticipants();
+  const [size, setSize] = useState<Size>(storedSize);
+  const choose = (next: Size) => {
+    setSize(next);
+    try {
+      window.localStorage.setItem(SIZE_KEY, next);
+    } catch {
+      // not kept: this page still uses it
+    }
+  };
   const nameOf = (identity: string) => participants.find((p) => p.identity === identity)?.name || identity;
   // interim and final text of one utterance share lk.segment_id: show each utterance once,
   // as its latest text
@@ -17,14 +47,25 @@ export function Captions({ onTapWord }: { onTapWord?: (word: string, sentence: s
     bySegment.set(segment.streamInfo.attributes?.[SEGMENT_ID] ?? segment.streamInfo.id, segment);
   }
   const latest = [...bySegment.values()].filter((s) => s.text.trim()).slice(-SHOWN);
+  if (hidden) return null;
   return (
-    <div className="captions" role="region" aria-label="Captions" aria-live="polite">
-      {latest.length === 0 ? <p className="caption-line muted">Captions are on. Speak and your words appear here.</p> : null}
-      {latest.map((segment) => (
-        <p key={segment.streamInfo.id} className="caption-line">
-          <strong>{nameOf(segment.participantInfo.identity)}:</strong> <TappableText text={segment.text} onTap={onTapWord} />
-        </p>
-      ))}
+    <div className={`captions caption-${size}`} role="region" aria-label="Captions">
+      <div className="caption-sizes" role="group" aria-label="Caption size">
+        {SIZES.map((s) => (
+          <button key={s} type="button" aria-pressed={size === s} onClick={() => choose(s)}>
+            {s[0]!.toUpperCase() + s.slice(1)}
+          </button>
+        ))}
+      </div>
+      <div className="caption-lines" aria-live="polite">
+        {latest.length === 0 ? <p className="caption-line muted">Captions are on. Speak and your words appear here.</p> : null}
+        {latest.map((segment) => (
+          <p key={segment.streamInfo.id} className="caption-line">
+            <strong className="caption-speaker">{nameOf(segment.participantInfo.identity)}:</strong>{' '}
+            <TappableText text={segment.text} onTap={onTapWord} />
+          </p>
+        ))}
+      </div>
     </div>
   );
 }

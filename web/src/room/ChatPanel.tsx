@@ -1,4 +1,5 @@
-// Room chat: what was said before you came, then every new message; /define asks the agent.
+// Room chat: what was said before you came, then every new message; /define asks the agent,
+// whose answer only the asker sees (and is told so).
 // Each message sent is kept until the agent has stored it, and sent again after an agent
 // crash (../lib/chatOutbox.ts).
 
@@ -66,6 +67,9 @@ export function ChatPanel({ chat, history, onTapWord }: Props) {
               {line.name} · <time dateTime={new Date(line.at).toISOString()}>{clock(line.at)}</time>
             </span>
             <span className="chat-text">{line.identity === AGENT_IDENTITY ? line.text : <TappableText text={line.text} onTap={onTapWord} />}</span>
+            {/* the agent answers one person (agents/chat_send.py): a /define question is
+                shared chat, its answer is not (docs/livekit-clients.md) */}
+            {line.identity === AGENT_IDENTITY ? <span className="chat-private">Only you see this answer.</span> : null}
           </li>
         ))}
       </ol>

@@ -5,11 +5,12 @@ import { useState } from 'react';
 import { Alert } from '../components/Alert';
 import { Captions } from './Captions';
 import { ChatPanel } from './ChatPanel';
-import { ConnectionBanner } from './ConnectionBanner';
+import { ConnectionBanner, ReconnectOverlay } from './ConnectionBanner';
 import { DictionaryPanel } from './DictionaryPanel';
 import { ParticipantsPanel } from './ParticipantsPanel';
 import { RoomDevices } from './PreJoinDevices';
 import { RoomControls } from './RoomControls';
+import { RoomNotices } from './RoomNotices';
 import { SidePanelTabs, type PanelName } from './SidePanelTabs';
 import { useJoinTiming } from './useJoinTiming';
 import { useRoomHistory } from './useRoomHistory';
@@ -68,7 +69,9 @@ export function RoomView({ title, occurrenceId, signedIn, notice, clearNotice, o
       <div className={`room-body${panelOpen ? ' with-panel' : ''}`}>
         <section className="room-stage" aria-label="Video">
           <VideoGrid />
-          {captions ? <Captions onTapWord={onTapWord} /> : null}
+          <RoomNotices />
+          <Captions hidden={!captions} onTapWord={onTapWord} />
+          <ReconnectOverlay />
         </section>
         {panelOpen ? (
           <aside className="room-panel" aria-label="Side panel">

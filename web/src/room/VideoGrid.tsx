@@ -10,7 +10,6 @@ import {
   ConnectionQualityIndicator,
   FocusLayout,
   FocusLayoutContainer,
-  GridLayout,
   isTrackReference,
   ParticipantName,
   ParticipantPlaceholder,
@@ -19,6 +18,7 @@ import {
   UnfocusToggleIcon,
   TrackMutedIndicator,
   useSpeakingParticipants,
+  useConnectionQualityIndicator,
   useTrackRefContext,
   useTracks,
   VideoTrack,
@@ -26,6 +26,7 @@ import {
 } from '@livekit/components-react';
 import { Track } from 'livekit-client';
 import { createContext, useContext, useEffect, useRef, useState } from 'react';
+import { PagedGrid } from './PagedGrid';
 import { AGENT_IDENTITY } from './wire';
 import './VideoGrid.css';
 
@@ -94,11 +95,11 @@ export function VideoGrid() {
             </FocusLayout>
           </FocusLayoutContainer>
         ) : (
-          <GridLayout tracks={tracks} className="video-grid">
+          <PagedGrid tracks={tracks}>
             <ParticipantTile>
               <TileContent />
             </ParticipantTile>
-          </GridLayout>
+          </PagedGrid>
         )}
       </div>
     </PinContext.Provider>
@@ -125,7 +126,7 @@ function TileContent() {
           )}
           <ParticipantName>{screen ? "'s screen" : null}</ParticipantName>
         </div>
-        <ConnectionQualityIndicator className="lk-participant-metadata-item" />
+        {screen ? null : <Quality name={name} />}
       </div>
       <button
         type="button"
@@ -137,5 +138,19 @@ function TileContent() {
         {isPinned ? <UnfocusToggleIcon aria-hidden="true" /> : <FocusToggleIcon aria-hidden="true" />}
       </button>
     </>
+  );
+}
+
+/** The library's connection bars, with a name a screen reader can say. */
+function Quality({ name }: { name: string }) {
+  // excellent, good, poor, lost or unknown (livekit-client's ConnectionQuality)
+  const quality = useConnectionQualityIndicator().quality || 'unknown';
+  return (
+    <ConnectionQualityIndicator
+      className="lk-participant-metadata-item"
+      role="img"
+      aria-label={`${name}'s connection: ${quality}`}
+      title={`Connection: ${quality}`}
+    />
   );
 }
