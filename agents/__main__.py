@@ -36,6 +36,11 @@ def main() -> int:
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    return run_worker(config, Path(__file__).with_name("worker.py"))
+
+
+def run_worker(config: AgentConfig, worker_module: Path) -> int:
+    """Start livekit-agents' runner on ``worker_module`` (this worker, or the caption one)."""
     # A database the worker cannot use stops it here, with the reason, instead of failing
     # every room's job once it runs.
     try:
@@ -52,7 +57,6 @@ def main() -> int:
     # 11.6 % to 6.7 % of a core (bench/agent_rooms.py). Blocks over 250 ms are still reported.
     os.environ.setdefault("LIVEKIT_AGENTS_LOOP_BLOCK_WARN_MS", "250")
     _log_like_the_other_processes()
-    worker_module = Path(__file__).with_name("worker.py")
     return livekit_agents_main(
         ["start", str(worker_module), "--log-level", config.log_level, "--log-format", "json"]
     )

@@ -104,42 +104,24 @@ def run() -> int:
             raise _Stopping
         print(f"livekit-server  {settings.ws_url}  (log: {lk.log_path.relative_to(ROOT)})")
 
-        api = Service(
-            "api",
-            [python, "-m", "api"],
-            log_path=LOG_DIR / "api.log",
-            env=child_env,
-            cwd=ROOT,
-            echo=sys.stdout,
-        )
-        started.append(api)
-        api.start()
-        _ready(api, "Co~Learn API listening", 30, stop)
-
-        agent = Service(
-            "agent",
-            [python, "-m", "agents"],
-            log_path=LOG_DIR / "agent.log",
-            env=child_env,
-            cwd=ROOT,
-            echo=sys.stdout,
-        )
-        started.append(agent)
-        agent.start()
-        _ready(agent, "colearn agent worker registered", 60, stop)
-        if env("COLEARN_CAPTION_AGENT").lower() == "separate" and env("COLEARN_CAPTIONS") == "on":
-            # captions apart from the agent (docs/captions.md): one caption worker here
-            captions = Service(
-                "captions",
-                [python, "-m", "agents.captions"],
-                log_path=LOG_DIR / "captions.log",
+        def start(name: str, module: str, ready_line: str, timeout: float) -> None:
+            service = Service(
+                name,
+                [python, "-m", module],
+                log_path=LOG_DIR / f"{name}.log",
                 env=child_env,
                 cwd=ROOT,
                 echo=sys.stdout,
             )
-            started.append(captions)
-            captions.start()
-            _ready(captions, "colearn caption worker registered", 60, stop)
+            started.append(service)
+            service.start()
+            _ready(service, ready_line, timeout, stop)
+
+        start("api", "api", "Co~Learn API listening", 30)
+        start("agent", "agents", "colearn agent worker registered", 60)
+        if env("COLEARN_CAPTION_AGENT").lower() == "separate" and env("COLEARN_CAPTIONS") == "on":
+            # captions apart from the agent (docs/captions.md): one caption worker here
+            start("captions", "agents.captions", "colearn caption worker registered", 60)
 
         print(
             "\nCo~Learn is running:\n"

@@ -10,14 +10,11 @@ import os
 import sys
 from pathlib import Path
 
-from livekit.agents.__main__ import main as livekit_agents_main
-
+from agents.__main__ import run_worker
 from agents.captions.config import CaptionConfig
 from agents.captions.engines import EngineError, bundled_model_dir
 from agents.config import AgentConfig
 from colearn.config import ConfigError
-from db import DbError, MigrationError, migrate
-from db.url import VARIABLE
 
 
 def main() -> int:
@@ -36,18 +33,8 @@ def main() -> int:
         except EngineError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
-    try:
-        migrate(config.db_url)
-    except (DbError, MigrationError, OSError) as exc:
-        print(f"error: {VARIABLE}={config.db_url}: {exc}", file=sys.stderr)
-        return 2
-    os.environ.setdefault("LIVEKIT_AGENTS_PRELOAD_LOCAL_INFERENCE", "0")
-    os.environ.setdefault("LIVEKIT_AGENTS_LOOP_BLOCK_WARN_MS", "250")
     os.environ.pop("LIVEKIT_AGENT_NAME", None)  # the worker names itself colearn-captions
-    worker_module = Path(__file__).resolve().parent.parent / "caption_worker.py"
-    return livekit_agents_main(
-        ["start", str(worker_module), "--log-level", config.log_level, "--log-format", "json"]
-    )
+    return run_worker(config, Path(__file__).resolve().parent.parent / "caption_worker.py")
 
 
 if __name__ == "__main__":
