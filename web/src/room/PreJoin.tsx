@@ -74,24 +74,36 @@ interface PreviewProps {
 }
 
 function Preview({ choices, update, problem, setProblem }: PreviewProps) {
-  const options = useMemo(
+  // one preview track per kind, so turning the camera off or on leaves the microphone running
+  const audioOptions = useMemo(
     () => ({
       audio: choices.audioEnabled ? (choices.audioDeviceId ? { deviceId: choices.audioDeviceId } : true) : false,
+      video: false,
+    }),
+    [choices.audioEnabled, choices.audioDeviceId],
+  );
+  const videoOptions = useMemo(
+    () => ({
+      audio: false,
       video: choices.videoEnabled ? (choices.videoDeviceId ? { deviceId: choices.videoDeviceId } : true) : false,
     }),
-    [choices.audioEnabled, choices.audioDeviceId, choices.videoEnabled, choices.videoDeviceId],
+    [choices.videoEnabled, choices.videoDeviceId],
   );
   const onError = useCallback((error: Error) => setProblem(problemOf(error)), [setProblem]);
-  const tracks = usePreviewTracks(options, onError);
-  useEffect(() => {
-    if (tracks?.length) setProblem(null);
-  }, [tracks, setProblem]);
+  const audioTracks = usePreviewTracks(audioOptions, onError);
+  const videoTracks = usePreviewTracks(videoOptions, onError);
+  const tracks = useMemo(() => [...(audioTracks ?? []), ...(videoTracks ?? [])], [audioTracks, videoTracks]);
   const video = choices.videoEnabled
-    ? (tracks?.find((t) => t.kind === Track.Kind.Video) as LocalVideoTrack | undefined)
+    ? (videoTracks?.find((t) => t.kind === Track.Kind.Video) as LocalVideoTrack | undefined)
     : undefined;
   const audio = choices.audioEnabled
-    ? (tracks?.find((t) => t.kind === Track.Kind.Audio) as LocalAudioTrack | undefined)
+    ? (audioTracks?.find((t) => t.kind === Track.Kind.Audio) as LocalAudioTrack | undefined)
     : undefined;
+  // the problem is over once every device asked for is working
+  const working = (!choices.audioEnabled || !!audio) && (!choices.videoEnabled || !!video);
+  useEffect(() => {
+    if (working && tracks.length) setProblem(null);
+  }, [working, tracks, setProblem]);
   const cameras = useDeviceList('videoinput', tracks);
   const microphones = useDeviceList('audioinput', tracks);
   const speakers = useDeviceList('audiooutput', tracks);
