@@ -65,7 +65,15 @@ web/node_modules/.installed: web/package-lock.json
 	npm ci --prefix web --no-audit --no-fund
 	@touch $@
 
-web/dist/index.html: web/node_modules/.installed $(WEB_SOURCES)
+# The page's TypeScript types for the API's shapes, made from the OpenAPI document the API
+# serves (web/src/lib/types.ts names them): a shape the server changes fails the page's build.
+web/src/lib/api.gen.ts: api/openapi.yaml api/openapi.py $(VENV)/.installed web/node_modules/.installed
+	@echo "==> Making the web page's API types from the OpenAPI document"
+	@mkdir -p var
+	$(PY) -m api openapi > var/openapi.json
+	web/node_modules/.bin/openapi-typescript var/openapi.json --output $@
+
+web/dist/index.html: web/node_modules/.installed web/src/lib/api.gen.ts $(WEB_SOURCES)
 	@echo "==> Building the web page into web/dist"
 	npm run --prefix web build
 	@touch $@

@@ -1,8 +1,10 @@
 """``python -m api``: serve the Co~Learn API; ``python -m api admin ...``: run it from the
-command line (``python -m api admin --help``)."""
+command line (``python -m api admin --help``); ``python -m api openapi``: print the OpenAPI
+document it serves at /api/openapi.json (the web page's TypeScript types are made from it)."""
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import sys
@@ -25,6 +27,11 @@ def main() -> int:
         from api.admin import main as admin
 
         return admin(sys.argv[2:])
+    if sys.argv[1:2] == ["openapi"]:
+        from api.openapi import document
+
+        print(json.dumps(document(), indent=1, sort_keys=True))
+        return 0
     from api.app import create_app  # here: the admin commands start without the whole API
 
     try:

@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { Alert } from '../components/Alert';
 import { api, messageOf } from '../lib/api';
 import { when } from '../lib/format';
-import type { Invitation, Page } from '../lib/types';
+import type { Invitation, InvitationAnswer, Page } from '../lib/types';
 import type { Resource } from '../lib/useResource';
 import { OccurrenceSummary } from './OccurrenceSummary';
 
@@ -20,8 +20,8 @@ const STATUS: Record<Invitation['status'], string> = {
   revoked: 'Withdrawn by the facilitator',
 };
 
-function acceptedText(reply: Invitation, title: string): string {
-  const made = reply.bookings ?? [];
+function acceptedText(reply: InvitationAnswer, title: string): string {
+  const made = reply.bookings;
   const waiting = made.filter((b) => b.status === 'waitlisted');
   const booked = made.filter((b) => b.status === 'booked');
   if (made.length === 0) return `You had already accepted the invitation to ${title}.`;
@@ -51,9 +51,14 @@ export function MyInvitations({ listing, onBooked }: Props) {
     setNote(null);
     setBusy(invitation.id);
     try {
-      const reply = await api.post<Invitation>(`/api/invitations/${invitation.id}/${how}`);
+      if (how === 'accept') {
+        const reply = await api.post<InvitationAnswer>(`/api/invitations/${invitation.id}/accept`);
+        setNote(acceptedText(reply, title));
+      } else {
+        await api.post<Invitation>(`/api/invitations/${invitation.id}/decline`);
+        setNote(`You declined the invitation to ${title}.`);
+      }
       setAnswered((ids) => new Set(ids).add(invitation.id));
-      setNote(how === 'accept' ? acceptedText(reply, title) : `You declined the invitation to ${title}.`);
       listing.reload();
       if (how === 'accept') onBooked();
     } catch (failure) {

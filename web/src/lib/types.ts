@@ -1,126 +1,35 @@
-// The API's JSON shapes (api/views.py), as the page uses them.
+// The API's JSON shapes as the page uses them: every one is the OpenAPI document's schema
+// (api/openapi.yaml, served at /api/openapi.json). `make web` writes api.gen.ts from that
+// document before it builds, so a shape the server changes fails the page's type check
+// instead of drifting.
 
-export type Role = 'facilitator' | 'participant';
+import type { components } from './api.gen';
 
-export interface User {
-  id: number;
-  email: string;
-  display_name: string;
-  role: Role;
-}
+type Schemas = components['schemas'];
 
-export interface SignInReply {
-  token: string;
-  csrf_token: string;
-  user: User;
-}
+export type User = Schemas['User'];
+export type Role = User['role'];
+export type SignInReply = Schemas['SignedIn'];
+export type Occurrence = Schemas['Occurrence'];
+export type Booking = Schemas['Booking'] & { occurrence?: Occurrence };
+export type BookingStatus = Booking['status'];
+export type RosterEntry = Schemas['Roster']['items'][number];
+export type Session = Schemas['Session'];
+export type RoomToken = Schemas['RoomToken'];
+/** One event from GET /api/events (api/event_hub.py frame). */
+export type LiveEvent = Schemas['Event'];
+export type StoredChat = Schemas['MessagePage']['messages'][number];
+/** An invitation (api/invitation_views.py); `occurrence` is the one invited to, or the series' next. */
+export type Invitation = Schemas['Invitation'];
+/** An invitation's answer to accept: the bookings it made. */
+export type InvitationAnswer = Schemas['InvitationAnswer'];
+/** The invitation a guest link opens, and whether its address has an account. */
+export type GuestInvitation = Schemas['GuestInvitation'];
+export type InvitationStatus = Invitation['status'];
+export type MailSettings = Schemas['MailSettings'];
 
-export interface Occurrence {
-  id: number;
-  session_id: number;
-  title: string;
-  level: string;
-  topic: string;
-  facilitator: { id: number; display_name: string };
-  timezone: string;
-  starts_at: string;
-  ends_at: string;
-  status: 'scheduled' | 'cancelled';
-  capacity: number;
-  seats_booked: number;
-  seats_left: number;
-  waitlisted: number;
-  edited_individually: boolean;
-}
-
-export type BookingStatus = 'booked' | 'waitlisted' | 'cancelled';
-
-export interface Booking {
-  id: number;
-  occurrence_id: number;
-  status: BookingStatus;
-  cancel_reason: string | null;
-  waitlist_position: number | null;
-  occurrence?: Occurrence;
-}
-
-export interface RosterEntry extends Booking {
-  user: { id: number; display_name: string };
-}
-
-export interface Session {
-  id: number;
-  title: string;
-  description: string;
-  level: string;
-  topic: string;
-  language: string;
-  timezone: string;
-  starts_at: string;
-  duration_minutes: number;
-  capacity: number;
-  recurrence: { text?: string; frequency?: string } & Record<string, unknown>;
-  rrule: string | null;
-  status: 'active' | 'cancelled';
-  occurrences?: Occurrence[];
-}
-
+/** A page of a list the API pages through (SessionPage, OccurrencePage, ...). */
 export interface Page<T> {
   items: T[];
   next_cursor?: string | null;
-}
-
-export interface RoomToken {
-  token: string;
-  url: string;
-  room: string;
-  identity: string;
-  role: string;
-  expires_at: string;
-}
-
-/** One event from GET /api/events (api/event_hub.py frame). */
-export interface LiveEvent {
-  id: number;
-  topic: string;
-  kind: string;
-  created_at: string;
-  payload: Record<string, unknown>;
-}
-
-export interface StoredChat {
-  id: number;
-  message_id: string;
-  sender_identity: string;
-  sender_name: string;
-  text: string;
-  sent_at: string;
-}
-
-export type InvitationStatus = 'pending' | 'accepted' | 'declined' | 'revoked';
-
-/** An invitation (api/invitation_views.py); `occurrence` is the one invited to, or the series' next. */
-export interface Invitation {
-  id: number;
-  session_id: number;
-  occurrence_id: number | null;
-  series: boolean;
-  kind: 'member' | 'guest';
-  status: InvitationStatus;
-  email?: string;
-  display_name: string | null;
-  held_seats: { occurrence_id: number; until: string }[];
-  guest_seat: boolean;
-  occurrence: Occurrence | null;
-  created_at: string;
-  updated_at: string;
-  created?: boolean;
-  bookings?: Booking[];
-  has_account?: boolean;
-}
-
-export interface MailSettings {
-  reminders: boolean;
-  reminder_lead_minutes: number;
-  always_sent: string[];
 }

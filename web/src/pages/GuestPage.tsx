@@ -11,7 +11,7 @@ import { GuestAccountForm } from './GuestAccountForm';
 import { ApiError, api, messageOf } from '../lib/api';
 import { Link } from '../lib/router';
 import { markJoinClick } from '../lib/timing';
-import type { Invitation, RoomToken } from '../lib/types';
+import type { GuestInvitation as Invitation, RoomToken } from '../lib/types';
 
 const RoomPage = lazy(() => import('../room/RoomPage'));
 

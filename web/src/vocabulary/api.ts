@@ -1,89 +1,20 @@
-// The learner's notebook, review cards and recaps, as the API serves them (docs/vocabulary.md).
+// The learner's notebook, review cards and recaps, as the API serves them (docs/vocabulary.md);
+// their shapes are the OpenAPI document's (src/lib/types.ts says how).
 
 import { api } from '../lib/api';
+import type { components } from '../lib/api.gen';
 
-export type Level = 'A1' | 'A2' | 'B1' | 'B2' | 'C1' | 'C2';
+type Schemas = components['schemas'];
 
-export interface NotebookWord {
-  id: number;
-  word: string;
-  query: string;
-  level: Level;
-  zipf: number;
-  ipa: string | null;
-  definition: string;
-  example: string | null;
-  occurrence_id: number | null;
-  source: 'define' | 'lookup' | 'tap';
-  starred: boolean;
-  note: string;
-  times_seen: number;
-  added_at: string;
-  last_seen_at: string;
-}
-
-export interface NotebookPage {
-  total: number;
-  offset: number;
-  words: NotebookWord[];
-}
-
-export interface ReviewCard {
-  id: number;
-  word: string;
-  ipa: string | null;
-  definition: string;
-  example: string | null;
-  level: string;
-  occurrence_id: number | null;
-  origin: 'recap' | 'star';
-  state: string;
-  due: string;
-  reviews: number;
-}
-
-export interface ReviewDue {
-  due_count: number;
-  total: number;
-  cards: ReviewCard[];
-}
-
-export interface LearnerSettings {
-  level: Level | '';
-  recap_emails: boolean;
-}
-
-export interface RecapWord {
-  word: string;
-  level: string;
-  ipa: string | null;
-  definition: string;
-  sentence: string | null;
-  how?: 'heard' | 'read';
-  times?: number;
-}
-
-export interface Participation {
-  user_id: number;
-  name: string;
-  talk_seconds: number;
-  messages: number;
-  seconds_present: number;
-  level?: string;
-  looked_up?: string[];
-}
-
-export interface Recap {
-  occurrence_id: number;
-  title: string;
-  role: 'learner' | 'facilitator';
-  level: string;
-  looked_up?: RecapWord[] | { word: string; learners: number }[];
-  new_words?: RecapWord[];
-  participation?: Participation;
-  key_vocabulary?: RecapWord[];
-  learners?: Participation[];
-}
+export type Level = Schemas['CefrLevel'];
+export type NotebookWord = Schemas['NotebookWord'];
+export type NotebookPage = Schemas['NotebookPage'];
+export type ReviewCard = Schemas['ReviewCard'];
+export type ReviewDue = Schemas['ReviewDue'];
+export type LearnerSettings = Schemas['LearnerSettings'];
+export type RecapWord = Schemas['RecapWord'];
+export type Participation = Schemas['Participation'];
+export type Recap = Schemas['Recap'];
 
 export type Sort = 'date' | 'level' | 'frequency' | 'word';
 export type Rating = 'again' | 'hard' | 'good' | 'easy';
