@@ -1,7 +1,12 @@
 """Who is in the room: every join and leave is recorded (identities in the log, never more).
 
 The records stay true across the agent's own absences: on arrival and after a reconnection
-the open stays are reconciled with who is actually there (``db.presence.reconcile``).
+the open stays are reconciled with who is actually there (``db.presence.reconcile``). While
+the agent's own connection is down, the joins and leaves its SDK reports are not taken as
+news: when it joins the room again from scratch (after livekit-server restarted), the SDK
+first drops every participant, then lists them again, which would end and reopen everyone's
+stay; the reconciliation once reconnected records only who really came or went
+(tests/test_livekit_restart.py).
 Agents, recorders and the like are not attendees and are left out.
 """
 
@@ -58,20 +63,20 @@ class Presence:
         self._reconcile(absent_since or datetime.now(UTC))
 
     def _joined(self, participant: rtc.RemoteParticipant) -> None:
-        if participant.kind in NOT_ATTENDEES:
+        if participant.kind in NOT_ATTENDEES or self._lost_at is not None:
             return
         log.info("joined %s: %s", self._ref.name, participant.identity)
         self._write("presence join", presence.join, self._ref, _arrival(participant))
 
     def _left(self, participant: rtc.RemoteParticipant) -> None:
-        if participant.kind in NOT_ATTENDEES:
+        if participant.kind in NOT_ATTENDEES or self._lost_at is not None:
             return
         log.info("left %s: %s", self._ref.name, participant.identity)
         now = datetime.now(UTC)
         self._write("presence leave", presence.leave, self._ref, participant.identity, now)
 
     def _reconnecting(self) -> None:
-        self._lost_at = datetime.now(UTC)
+        self._lost_at = self._lost_at or datetime.now(UTC)
 
     def _reconnected(self) -> None:
         # Joins and leaves during the gap may have gone unseen.

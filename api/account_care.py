@@ -10,6 +10,7 @@ API node at once (the same events as signing out).
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from aiohttp import web
@@ -20,7 +21,7 @@ from api.errors import ApiError
 from api.keys import CONFIG, DB
 from api.lookup import path_id
 from api.responses import json_response
-from api.validation import invalid, json_body
+from api.validation import email_address, json_body, password_refused
 from db import account_tokens as tokens
 from db import accounts
 from db.account_tokens import PASSWORD_RESET, VERIFY_EMAIL, LinkNotValid
@@ -30,6 +31,9 @@ from db.errors import NotFound
 from db.events import record_event
 
 MAX_TOKEN = 200
+# The document's LinkToken: what new_token() makes (secrets.token_urlsafe), at most 200.
+LINK_TOKEN = re.compile(rf"[A-Za-z0-9_-]{{1,{MAX_TOKEN}}}")
+LINK_TOKEN_RULE = "the part of the mailed link after # (letters, digits, - and _)"
 RESET_ANSWER = {
     "message": "If an account has this address, a link to set a new password is on its way."
 }
@@ -52,7 +56,8 @@ def _forget(request: web.Request, revoked: list[int]) -> int:
 
 
 def _link_error() -> ApiError:
-    return ApiError(400, "link_not_valid", LINK_NOT_VALID)
+    # No usable link has this token (unknown, used, expired or replaced): one answer for all.
+    return ApiError(404, "link_not_valid", LINK_NOT_VALID)
 
 
 def _issue(request: web.Request, user_id: int, purpose: str):  # type: ignore[no-untyped-def]
@@ -96,10 +101,14 @@ async def require_verified(request: web.Request, user: User, doing: str) -> None
 
 async def request_reset(request: web.Request) -> web.Response:
     body = await json_body(request)
-    email = passwords.normalise_email(body.text("email", required=True, max_length=1000) or "")
+    raw = body.secret("email", max_length=1000)
     body.done()
-    if passwords.email_problem(email):
-        raise invalid(passwords.email_problem(email) or "")
+    try:
+        email = email_address(raw, "email")
+    except ApiError as exc:
+        if exc.status != 422:
+            raise
+        email = ""  # no address in the spelling kept: no account has it, the same answer
     config = request.app[CONFIG]
     token = new_token()  # made whether or not anyone has the address: the same work
 
@@ -122,7 +131,7 @@ async def request_reset(request: web.Request) -> web.Response:
 
 async def confirm_reset(request: web.Request) -> web.Response:
     body = await json_body(request)
-    token = body.text("token", required=True, max_length=MAX_TOKEN) or ""
+    token = body.pattern("token", LINK_TOKEN, what=LINK_TOKEN_RULE, required=True) or ""
     password = body.secret("password", max_length=passwords.MAX_PASSWORD)
     body.done()
     db, clock = request.app[DB], request.app[CONFIG].clock
@@ -133,7 +142,7 @@ async def confirm_reset(request: web.Request) -> web.Response:
         raise _link_error() from None
     problem = passwords.password_problem(password, email)
     if problem:
-        raise invalid(problem)
+        raise password_refused(password, problem)
     new_hash = await passwords.hash_password(password)
 
     def unit(conn: Conn) -> list[int]:
@@ -152,7 +161,7 @@ async def confirm_reset(request: web.Request) -> web.Response:
 
 async def verify_email(request: web.Request) -> web.Response:
     body = await json_body(request)
-    token = body.text("token", required=True, max_length=MAX_TOKEN) or ""
+    token = body.pattern("token", LINK_TOKEN, what=LINK_TOKEN_RULE, required=True) or ""
     body.done()
     clock = request.app[CONFIG].clock
 
@@ -201,7 +210,7 @@ async def change_password(request: web.Request) -> web.Response:
     body.done()
     problem = passwords.password_problem(new, user.email)
     if problem:
-        raise invalid(problem.replace("password", "new_password", 1))
+        raise password_refused(new, problem, field="new_password")
     config, db = request.app[CONFIG], request.app[DB]
     # the current password is checked like a sign-in: guesses count against the account
     try:

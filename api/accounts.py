@@ -19,7 +19,7 @@ from api.auth import (
 from api.errors import ApiError
 from api.keys import CONFIG, DB
 from api.responses import json_response
-from api.validation import invalid, json_body
+from api.validation import email_address, json_body, password_refused
 from db import account_tokens, accounts
 from db.conn import Conn
 
@@ -28,14 +28,14 @@ WRONG_CREDENTIALS = "The email or password is wrong."
 
 async def register(request: web.Request) -> web.Response:
     body = await json_body(request)
-    email = passwords.normalise_email(body.text("email", required=True, max_length=1000) or "")
+    email = email_address(body.secret("email", max_length=1000), "email")
     password = body.secret("password", max_length=passwords.MAX_PASSWORD)
     name = body.text("display_name", required=True, max_length=passwords.MAX_NAME) or ""
     role = body.choice("role", accounts.ROLES, default=accounts.PARTICIPANT) or ""
     body.done()
-    problem = passwords.email_problem(email) or passwords.password_problem(password, email)
+    problem = passwords.password_problem(password, email)
     if problem:
-        raise invalid(problem)
+        raise password_refused(password, problem)
     password_hash = await passwords.hash_password(password)
 
     config = request.app[CONFIG]

@@ -31,6 +31,7 @@ from api import (
     request_ids,
     review,
     room_access,
+    room_end,
     sessions,
     transcripts,
     webhooks,
@@ -87,6 +88,7 @@ def create_app(config: ApiConfig) -> web.Application:
     occurrences.setup(app)
     bookings.setup(app)
     room_access.setup(app)
+    room_end.setup(app)
     realtime.setup(app)
     webhooks.setup(app)
     transcripts.setup(app)

@@ -6,15 +6,15 @@ from aiohttp import web
 
 from api import views
 from api.account_care import require_verified
-from api.auth import require_role, require_user
+from api.auth import require_user
+from api.authorization import require
 from api.errors import ApiError
 from api.keys import CONFIG, DB
-from api.lookup import occurrence_or_404, owner_of, path_id
+from api.lookup import occurrence_or_404, path_id
 from api.metrics import BOOKINGS_MADE, BOOKINGS_REFUSED
 from api.responses import json_response
 from api.validation import json_body
 from db import booking_reads, bookings, cancellations, series_bookings
-from db.accounts import PARTICIPANT
 
 
 def _refused(exc: bookings.Refused, occurrence_id: int) -> ApiError:
@@ -52,7 +52,7 @@ def _not_own(exc: Exception, booking_id: int) -> ApiError:
 
 
 async def _book(request: web.Request, *, waitlist: bool) -> web.Response:
-    user = await require_role(request, PARTICIPANT, "book seats")
+    user = await require(request, "occurrence.book")
     await require_verified(request, user, "book seats")
     occurrence_id = path_id(request)
     (await json_body(request)).done()
@@ -81,7 +81,7 @@ async def join_waitlist(request: web.Request) -> web.Response:
 
 
 async def book_series(request: web.Request) -> web.Response:
-    user = await require_role(request, PARTICIPANT, "book seats")
+    user = await require(request, "session.book")
     await require_verified(request, user, "book seats")
     session_id = path_id(request)
     (await json_body(request)).done()
@@ -134,7 +134,7 @@ async def cancel_booking(request: web.Request) -> web.Response:
 
 async def roster(request: web.Request) -> web.Response:
     occurrence = await occurrence_or_404(request, path_id(request))
-    await owner_of(request, occurrence.facilitator_id, "see who booked")
+    await require(request, "occurrence.roster", occurrence)
     entries = await booking_reads.roster(request.app[DB], occurrence.id)
     return json_response({"items": [views.roster_entry(e) for e in entries]})
 

@@ -47,8 +47,8 @@ class ApiConfig:
     # SMTP and the links in mails; by default no SMTP server: mails wait in the outbox.
     mail: MailConfig = NO_SMTP
     # Accounts (api/account_care.py): a verified address before booking or inviting, and
-    # how long mailed links work.
-    require_email_verification: bool = False
+    # how long mailed links work. On by default, as for `python -m api` (docs/accounts.md).
+    require_email_verification: bool = True
     verify_link_ttl: timedelta = timedelta(hours=48)
     reset_link_ttl: timedelta = timedelta(minutes=60)
     # "open": anyone may register as a facilitator; "approval": they register as a

@@ -16,13 +16,14 @@ from aiohttp import web
 
 from api import passwords, views
 from api.auth import token_hash
+from api.authorization import require_guest
 from api.bookings import _refused as refused_error
 from api.errors import ApiError
 from api.invitations import show
 from api.keys import CONFIG, DB
 from api.lookup import occurrence_or_404
 from api.responses import json_response
-from api.room_access import MIN_TTL, _check_window
+from api.room_access import MIN_TTL, _check_window, refuse_if_ended
 from api.room_tokens import GUEST, room_token
 from api.validation import Fields, invalid, json_body
 from db import accounts, bookings, guests, invitations, occurrences
@@ -130,11 +131,13 @@ async def token(request: web.Request) -> web.Response:
     found, occurrence = await _invitation(request, body)
     body.done()
     _no_account(found)
+    require_guest("occurrence.room_token")  # the link is a guest's; may a guest join?
     if found.status != ACCEPTED or not found.display_name:
         raise ApiError(409, "name_first", "Enter your name first (POST /api/guest/accept).")
     config = request.app[CONFIG]
     now = config.clock()
     _check_window(occurrence, now, config.join_window)
+    await refuse_if_ended(request, occurrence)
     ttl = max(occurrence.ends_at - now, MIN_TTL)
     identity = guests.identity(found.id)
     jwt = room_token(

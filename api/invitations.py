@@ -12,20 +12,21 @@ from datetime import timedelta
 
 from aiohttp import web
 
-from api import invitation_views, passwords, views
+from api import invitation_views, views
 from api.account_care import require_verified
-from api.auth import new_token, require_role, require_user, token_hash
+from api.auth import new_token, require_user, token_hash
+from api.authorization import require
 from api.bookings import _refused as refused_error
 from api.errors import ApiError
 from api.keys import CONFIG, DB, HTTP
-from api.lookup import occurrence_or_404, owner_of, path_id, session_or_404
+from api.lookup import occurrence_or_404, path_id, session_or_404
 from api.responses import json_response
 from api.room_service import remove_from_room
-from api.validation import Fields, invalid, json_body
+from api.validation import Fields, email_address, invalid, json_body, unprocessable
 from db import bookings, guests, invitation_requests, invitations, occurrences
-from db.accounts import FACILITATOR
 from db.invitation_requests import MAX_PER_REQUEST, PER_HOUR, Invitee, InviteRequest
 from db.invitations import Invitation
+from db.occurrences import Occurrence
 from db.sessions import Session
 
 MIN_HOLD, MAX_HOLD = 5, 7 * 24 * 60  # minutes
@@ -53,12 +54,7 @@ def _emails(body: Fields) -> list[Invitee]:
     (used only if the address turns out to have no account)."""
     named: dict[str, Invitee] = {}
     for index, raw in enumerate(body.array("emails", max_items=MAX_PER_REQUEST)):
-        if not isinstance(raw, str):
-            raise invalid(f"emails[{index}] must be text")
-        email = passwords.normalise_email(raw)
-        problem = passwords.email_problem(email)
-        if problem:
-            raise invalid(f"emails[{index}] {raw!r} is not valid: {problem}")
+        email = email_address(raw, f"emails[{index}]")  # 400, or 422 email_not_usable
         if email not in named:
             token = new_token()
             named[email] = Invitee(email, token, token_hash(token))
@@ -75,7 +71,7 @@ def _user_ids(body: Fields) -> list[int]:
 
 def _refusal(exc: invitation_requests.Refusal) -> ApiError:
     if isinstance(exc, invitation_requests.NotPastParticipant):
-        return invalid(_NOT_PAST.format(exc.index))
+        return unprocessable("not_past_participant", _NOT_PAST.format(exc.index))
     if isinstance(exc, invitation_requests.NotAParticipant):
         return ApiError(
             409,
@@ -101,9 +97,13 @@ def _refusal(exc: invitation_requests.Refusal) -> ApiError:
 
 
 async def _invite(
-    request: web.Request, session: Session, occurrence_id: int | None
+    request: web.Request, session: Session, occurrence: Occurrence | None
 ) -> web.Response:
-    facilitator = await owner_of(request, session.facilitator_id, "invite people")
+    if occurrence is None:
+        facilitator = await require(request, "session.invite", session)
+    else:
+        facilitator = await require(request, "occurrence.invite", occurrence)
+    occurrence_id = occurrence.id if occurrence is not None else None
     await require_verified(request, facilitator, "invite people")
     body = await json_body(request)
     emails, user_ids = _emails(body), _user_ids(body)
@@ -136,7 +136,7 @@ async def _invite(
 async def invite_to_occurrence(request: web.Request) -> web.Response:
     occurrence = await occurrence_or_404(request, path_id(request))
     session = await session_or_404(request, occurrence.session_id)
-    return await _invite(request, session, occurrence.id)
+    return await _invite(request, session, occurrence)
 
 
 async def invite_to_series(request: web.Request) -> web.Response:
@@ -146,13 +146,13 @@ async def invite_to_series(request: web.Request) -> web.Response:
 
 async def of_session(request: web.Request) -> web.Response:
     session = await session_or_404(request, path_id(request))
-    await owner_of(request, session.facilitator_id, "see its invitations")
+    await require(request, "session.invitations", session)
     found = await invitations.of_session(request.app[DB], session.id)
     return json_response({"items": [await show(request, i) for i in found]})
 
 
 async def candidates(request: web.Request) -> web.Response:
-    user = await require_role(request, FACILITATOR, "invite past participants")
+    user = await require(request, "invitation.candidates")
     now = request.app[CONFIG].clock()
     people = await invitation_requests.past_participants(request.app[DB], user.id, now)
     return json_response({"items": [invitation_views.past_participant(p) for p in people]})
@@ -169,7 +169,7 @@ async def _found(request: web.Request) -> Invitation:
 async def revoke(request: web.Request) -> web.Response:
     found = await _found(request)
     session = await session_or_404(request, found.session_id)
-    await owner_of(request, session.facilitator_id, "withdraw its invitations")
+    await require(request, "invitation.revoke", session)
     try:
         done = await request.app[DB].write(
             invitations.revoke, found.id, request.app[CONFIG].clock()

@@ -1,14 +1,12 @@
-"""Finding what a URL names, and checking that the caller may change it."""
+"""Finding what a URL names (who may touch it: ``api/authorization.py``)."""
 
 from __future__ import annotations
 
 from aiohttp import web
 
-from api.auth import require_role
 from api.errors import ApiError
 from api.keys import DB
 from db import occurrences, sessions
-from db.accounts import FACILITATOR, User
 from db.occurrences import Occurrence
 from db.sessions import Session
 
@@ -33,11 +31,3 @@ async def occurrence_or_404(request: web.Request, occurrence_id: int) -> Occurre
     if found is None:
         raise ApiError(404, "not_found", f"There is no occurrence {occurrence_id}.")
     return found
-
-
-async def owner_of(request: web.Request, facilitator_id: int, doing: str) -> User:
-    """The signed-in facilitator, if they are the one running the session."""
-    user = await require_role(request, FACILITATOR, doing)
-    if user.id != facilitator_id:
-        raise ApiError(403, "not_owner", f"Only the session's own facilitator can {doing}.")
-    return user

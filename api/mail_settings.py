@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from api.auth import require_user
+from api.authorization import require
 from api.keys import CONFIG, DB
 from api.responses import json_response
 from api.validation import invalid, json_body
@@ -26,12 +26,12 @@ async def _answer(request: web.Request, user_id: int) -> web.Response:
 
 
 async def get_settings(request: web.Request) -> web.Response:
-    user = await require_user(request)
+    user = await require(request, "me.mail")
     return await _answer(request, user.id)
 
 
 async def put_settings(request: web.Request) -> web.Response:
-    user = await require_user(request)
+    user = await require(request, "me.mail")
     body = await json_body(request)
     if not body.has("reminders"):
         raise invalid("reminders is required: true or false")

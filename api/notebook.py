@@ -25,7 +25,7 @@ from api.validation import invalid, json_body, query
 from db import notebook
 from db.room_ref import RoomRef
 from db.vocabulary import Lookup
-from dictionary.model import Entry, Invalid
+from dictionary.model import Entry, Invalid, NotFound
 from vocab.facts import word_facts
 
 MAX_PAGE = 500
@@ -61,7 +61,7 @@ async def list_words(request: web.Request) -> web.Response:
 async def add_word(request: web.Request) -> web.Response:
     user = await require_user(request)
     body = await json_body(request)
-    asked = body.text("word", required=True, max_length=100) or ""
+    asked = body.text("word", required=True, max_length=64) or ""
     sentence = body.text("sentence", max_length=MAX_SENTENCE)
     occurrence_id = body.integer("occurrence_id", minimum=1, maximum=2**63 - 1)
     source = body.choice("source", ("lookup", "tap"), default="lookup") or "lookup"
@@ -72,7 +72,9 @@ async def add_word(request: web.Request) -> web.Response:
         room = RoomRef(occurrence.room_name, occurrence.id)
     result = request.app[DICTIONARY].get().lookup(asked)
     if isinstance(result, Invalid):
-        raise ApiError(400, "invalid_word", result.reason)
+        if result.code in ("empty", "no_letters"):  # the document's rule (a letter) broken
+            raise ApiError(400, "invalid_word", result.reason)
+        result = NotFound(result.query, ())  # over 8 words or 64 characters: in no entry
     if not isinstance(result, Entry):
         hint = f" Did you mean: {', '.join(result.suggestions[:5])}?" if result.suggestions else ""
         raise ApiError(

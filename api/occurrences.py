@@ -2,38 +2,40 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-from datetime import datetime, timedelta
+import re
+from datetime import UTC, datetime, timedelta
 
 from aiohttp import web
 
 from api import views
+from api.authorization import require
 from api.errors import ApiError
 from api.keys import CONFIG, DB
-from api.lookup import occurrence_or_404, owner_of, path_id
+from api.lookup import occurrence_or_404, path_id
 from api.responses import json_response
-from api.sessions import LEVELS, MAX_CAPACITY, MAX_DURATION, MIN_DURATION
-from api.validation import invalid, json_body, query
+from api.sessions import LEVELS, MAX_CAPACITY, MAX_DURATION, MIN_DURATION, starts_in_past
+from api.validation import changes_body, query
 from db import bookings, occurrence_changes, occurrences
 from db.occurrences import BrowseFilter
-from db.times import from_db, to_db
 
 PAGE_LIMIT = 100
 
 
+# A page ends at a (start, id) position: microseconds since 1970 (UTC) and the id, the next
+# page starts after it. The document states this pattern; any text it matches is a position.
+CURSOR = re.compile(r"[0-9]{1,16}\.[0-9]{1,18}")
+CURSOR_RULE = "next_cursor as given, like 1772442000000000.17"
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
 def _cursor(occurrence: occurrences.Occurrence) -> str:
-    raw = f"{to_db(occurrence.starts_at)}|{occurrence.id}".encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    micros = (occurrence.starts_at - EPOCH) // timedelta(microseconds=1)
+    return f"{micros}.{occurrence.id}"
 
 
 def _read_cursor(text: str) -> tuple[datetime, int]:
-    try:
-        raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode()
-        starts, occurrence_id = raw.split("|")
-        return from_db(starts), int(occurrence_id)
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise invalid("cursor is not one this API gave out; use next_cursor as it is") from None
+    micros, occurrence_id = text.split(".")
+    return EPOCH + timedelta(microseconds=int(micros)), int(occurrence_id)
 
 
 async def browse(request: web.Request) -> web.Response:
@@ -45,7 +47,7 @@ async def browse(request: web.Request) -> web.Response:
     topic = q.text("topic", max_length=60)
     has_seats = q.boolean("has_seats")
     limit = q.integer("limit", minimum=1, maximum=PAGE_LIMIT) or 20
-    cursor = q.text("cursor", max_length=200)
+    cursor = q.pattern("cursor", CURSOR, what=CURSOR_RULE)
     q.done()
     # `to` at or before `from` is an empty window: an empty page, not an error (a client
     # narrowing a range may well reach it).
@@ -72,8 +74,8 @@ async def get_occurrence(request: web.Request) -> web.Response:
 
 async def update_occurrence(request: web.Request) -> web.Response:
     found = await occurrence_or_404(request, path_id(request))
-    await owner_of(request, found.facilitator_id, "edit this occurrence")
-    body = await json_body(request)
+    await require(request, "occurrence.edit", found)
+    body = await changes_body(request)
     starts_at = body.instant("starts_at")
     duration = body.integer("duration_minutes", minimum=MIN_DURATION, maximum=MAX_DURATION)
     capacity = body.integer("capacity", minimum=1, maximum=MAX_CAPACITY)
@@ -91,7 +93,7 @@ async def update_occurrence(request: web.Request) -> web.Response:
     except occurrence_changes.AlreadyStarted:
         raise ApiError(409, "occurrence_started", "This occurrence has already started.") from None
     except occurrence_changes.StartsInPast:
-        raise invalid("starts_at must be in the future") from None
+        raise starts_in_past() from None
     except occurrence_changes.CapacityBelowBooked as exc:
         raise ApiError(
             409,
@@ -107,7 +109,7 @@ async def update_occurrence(request: web.Request) -> web.Response:
 
 async def cancel_occurrence(request: web.Request) -> web.Response:
     found = await occurrence_or_404(request, path_id(request))
-    await owner_of(request, found.facilitator_id, "cancel this occurrence")
+    await require(request, "occurrence.cancel", found)
     now = request.app[CONFIG].clock()
     try:
         cancelled = await request.app[DB].write(occurrence_changes.cancel, found.id, now)

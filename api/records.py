@@ -3,7 +3,7 @@
 - ``GET /api/occurrences/{id}/messages``: the chat, oldest first, paged with ``after``
   (facilitator and booked participants, during and after the session);
 - ``GET /api/occurrences/{id}/attendance``: who came, first arrival, time present, whether
-  here now (the facilitator);
+  here now (the facilitator, and admins);
 - ``GET /api/me/vocabulary``: every word the signed-in person looked up with ``/define``,
   with the sentence it came from: their vocabulary notebook.
 """
@@ -14,9 +14,9 @@ from aiohttp import web
 
 from api import views
 from api.auth import require_user
+from api.authorization import require, require_occurrence
 from api.keys import CONFIG, DB
-from api.lookup import occurrence_or_404, owner_of, path_id
-from api.membership import require_member
+from api.lookup import occurrence_or_404, path_id
 from api.responses import json_response
 from api.room_access import identity_of
 from api.validation import query
@@ -34,7 +34,7 @@ def _page(request: web.Request, default: int) -> tuple[int, int]:
 
 
 async def messages(request: web.Request) -> web.Response:
-    _user, occurrence = await require_member(request)
+    _user, occurrence = await require_occurrence(request, "occurrence.messages")
     after, limit = _page(request, 100)
     found = await chat.messages_after(
         request.app[DB], occurrence_id=occurrence.id, after_id=after, limit=limit + 1
@@ -52,7 +52,7 @@ async def messages(request: web.Request) -> web.Response:
 
 async def attendance(request: web.Request) -> web.Response:
     occurrence = await occurrence_or_404(request, path_id(request))
-    await owner_of(request, occurrence.facilitator_id, "see who attended")
+    await require(request, "occurrence.attendance", occurrence)
     rows = await presence.attendance(
         request.app[DB], occurrence_id=occurrence.id, now=request.app[CONFIG].clock()
     )

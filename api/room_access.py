@@ -12,13 +12,14 @@ from aiohttp import web
 
 from api import views
 from api.auth import require_user
+from api.authorization import require
 from api.errors import ApiError
 from api.keys import CONFIG, DB
 from api.lookup import occurrence_or_404, path_id
 from api.responses import json_response
 from api.room_tokens import FACILITATOR, PARTICIPANT, room_token
 from api.validation import json_body
-from db import booking_reads, bookings, occurrences
+from db import occurrences, room_endings
 from db.accounts import User
 from db.occurrences import Occurrence
 
@@ -29,22 +30,6 @@ MIN_TTL = timedelta(minutes=1)
 
 def identity_of(user: User) -> str:
     return f"user-{user.id}"
-
-
-async def _role(request: web.Request, occurrence: Occurrence, user: User) -> str:
-    if user.id == occurrence.facilitator_id:
-        return FACILITATOR
-    booked = await booking_reads.booking_of(request.app[DB], occurrence.id, user.id)
-    if booked is None or booked.status == bookings.CANCELLED:
-        raise ApiError(403, "not_booked", "You have not booked this occurrence; book a seat first.")
-    if booked.status == bookings.WAITLISTED:
-        raise ApiError(
-            403,
-            "not_booked",
-            f"You are number {booked.waitlist_position} on the waitlist, not booked; you can "
-            "join once a seat frees for you.",
-        )
-    return PARTICIPANT
 
 
 def _check_window(occurrence: Occurrence, now: datetime, window: timedelta) -> None:
@@ -60,6 +45,12 @@ def _check_window(occurrence: Occurrence, now: datetime, window: timedelta) -> N
         raise ApiError(403, "ended", "This occurrence has ended; its room is closed.")
 
 
+async def refuse_if_ended(request: web.Request, occurrence: Occurrence) -> None:
+    """No way back in once the facilitator ended the meeting for everyone."""
+    if await room_endings.ended_at(request.app[DB], occurrence.id) is not None:
+        raise ApiError(403, "ended", "The facilitator ended this meeting; its room is closed.")
+
+
 async def token(request: web.Request) -> web.Response:
     user = await require_user(request)
     occurrence = await occurrence_or_404(request, path_id(request))
@@ -67,9 +58,11 @@ async def token(request: web.Request) -> web.Response:
     config = request.app[CONFIG]
     if occurrence.status != occurrences.SCHEDULED:
         raise ApiError(403, "occurrence_cancelled", "This occurrence was cancelled.")
-    role = await _role(request, occurrence, user)
+    await require(request, "occurrence.room_token", occurrence)  # api/authorization.py
+    role = FACILITATOR if user.id == occurrence.facilitator_id else PARTICIPANT
     now = config.clock()
     _check_window(occurrence, now, config.join_window)
+    await refuse_if_ended(request, occurrence)
     ttl = max(occurrence.ends_at - now, MIN_TTL)
     jwt = room_token(
         config.livekit,

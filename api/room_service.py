@@ -34,3 +34,26 @@ async def remove_from_room(
         return False
     log.info("removed %s from %s", identity, room)
     return True
+
+
+class RoomServerUnavailable(Exception):
+    """livekit-server did not answer (or refused) a request to close a room."""
+
+
+async def close_room(livekit: LiveKitConfig, http: aiohttp.ClientSession, room: str) -> bool:
+    """Delete ``room`` on livekit-server, disconnecting everyone in it (each client is told
+    ``ROOM_DELETED``); whether it was open. ``RoomServerUnavailable`` if the server could
+    not be asked: the caller says so, and asking again is safe."""
+    server = api.LiveKitAPI(livekit.http_url, livekit.api_key, livekit.api_secret, session=http)
+    try:
+        await server.room.delete_room(api.DeleteRoomRequest(room=room))
+    except api.ServerError as exc:
+        if exc.code == api.ServerErrorCode.NOT_FOUND:
+            return False
+        log.warning("could not close %s: %s", room, exc)
+        raise RoomServerUnavailable(str(exc)) from exc
+    except (aiohttp.ClientError, TimeoutError) as exc:
+        log.warning("could not reach livekit-server to close %s: %s", room, exc)
+        raise RoomServerUnavailable(str(exc)) from exc
+    log.info("closed %s", room)
+    return True

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from aiohttp import web
 
 from api import recurrence, views
-from api.auth import require_role
+from api.authorization import require
 from api.errors import ApiError
 from api.keys import CONFIG, DB
-from api.lookup import owner_of, path_id, session_or_404
+from api.lookup import path_id, session_or_404
 from api.responses import json_response
-from api.validation import Fields, invalid, json_body, query
+from api.validation import Fields, changes_body, json_body, query, unprocessable
 from colearn.languages import DEFAULT_LANGUAGE, WHISPER_LANGUAGES
 from db import occurrences, sessions
-from db.accounts import FACILITATOR
 from db.sessions import CapacityBelowBooked, Session, SessionFields
 
 LEVELS = ("A1", "A2", "B1", "B2", "C1", "C2")  # CEFR; an empty level means "any level"
@@ -50,6 +49,8 @@ def _read_fields(body: Fields, current: SessionFields | None) -> tuple[SessionFi
     else:
         assert current is not None  # a new session has a start (checked above)
         starts_local = current.starts_local  # the same wall-clock time, maybe in a new zone
+    if rule.until is not None:
+        _check_until(rule.until, starts_local.date())
     rrule = recurrence.to_rrule(rule, starts_local, tz) if given_recurrence or creating else None
     fields = SessionFields(
         title=title or (current.title if current else ""),
@@ -70,6 +71,22 @@ def _read_fields(body: Fields, current: SessionFields | None) -> tuple[SessionFi
     return fields, changed
 
 
+def _check_until(until: date, first_day: date) -> None:
+    """recurrence.until against the first start: a rule of the service, not of the schema."""
+    if until < first_day:
+        raise unprocessable(
+            "until_out_of_range", "recurrence.until must not be before the first start"
+        )
+    if until - first_day > recurrence.MAX_SPAN:
+        raise unprocessable(
+            "until_out_of_range", "recurrence.until must be within a year of the first start"
+        )
+
+
+def starts_in_past() -> ApiError:
+    return unprocessable("starts_in_past", "starts_at must be in the future")
+
+
 async def _view(request: web.Request, found: Session) -> dict[str, object]:
     tz = recurrence.zone(found.fields.timezone)
     shown = views.session(found, recurrence.describe(found.fields.rrule, tz))
@@ -88,13 +105,13 @@ def _capacity_refused(exc: CapacityBelowBooked) -> ApiError:
 
 
 async def create_session(request: web.Request) -> web.Response:
-    user = await require_role(request, FACILITATOR, "create sessions")
+    user = await require(request, "session.create")
     fields, _ = _read_fields(await json_body(request), None)
     now = request.app[CONFIG].clock()
     tz = recurrence.zone(fields.timezone)
     slots = recurrence.slots(fields.starts_local, tz, fields.rrule, fields.duration_minutes)
     if slots[0][0] <= now:
-        raise invalid("starts_at must be in the future")
+        raise starts_in_past()
     session_id = await request.app[DB].write(sessions.create, user.id, fields, slots)
     created = await session_or_404(request, session_id)
     return json_response(await _view(request, created), status=201)
@@ -124,8 +141,8 @@ async def list_sessions(request: web.Request) -> web.Response:
 
 async def update_session(request: web.Request) -> web.Response:
     found = await session_or_404(request, path_id(request))
-    await owner_of(request, found.facilitator_id, "edit this session")
-    fields, reschedule = _read_fields(await json_body(request), found.fields)
+    await require(request, "session.edit", found)
+    fields, reschedule = _read_fields(await changes_body(request), found.fields)
     now: datetime = request.app[CONFIG].clock()
     tz = recurrence.zone(fields.timezone)
     slots = recurrence.slots(fields.starts_local, tz, fields.rrule, fields.duration_minutes)
@@ -149,7 +166,7 @@ async def update_session(request: web.Request) -> web.Response:
 
 async def cancel_session(request: web.Request) -> web.Response:
     found = await session_or_404(request, path_id(request))
-    await owner_of(request, found.facilitator_id, "cancel this session")
+    await require(request, "session.cancel", found)
     await request.app[DB].write(sessions.cancel, found.id, request.app[CONFIG].clock())
     return json_response(await _view(request, await session_or_404(request, found.id)))
 

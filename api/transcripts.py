@@ -12,10 +12,10 @@ from datetime import datetime, timedelta
 import webvtt
 from aiohttp import web
 
+from api.authorization import require, require_occurrence
 from api.errors import ApiError
 from api.keys import DB
-from api.lookup import owner_of, path_id, session_or_404
-from api.membership import require_member
+from api.lookup import path_id, session_or_404
 from api.responses import json_response
 from api.validation import invalid, json_body
 from db import transcripts
@@ -26,7 +26,7 @@ def _parse(stamp: object) -> datetime:
 
 
 async def transcript(request: web.Request) -> web.Response:
-    _user, occurrence = await require_member(request)
+    _user, occurrence = await require_occurrence(request, "occurrence.transcript")
     segments = await transcripts.occurrence_segments(request.app[DB], occurrence.id)
     return json_response(
         {
@@ -54,7 +54,7 @@ def _vtt_time(offset: timedelta) -> str:
 
 
 async def transcript_vtt(request: web.Request) -> web.Response:
-    _user, occurrence = await require_member(request)
+    _user, occurrence = await require_occurrence(request, "occurrence.transcript")
     segments = await transcripts.occurrence_segments(request.app[DB], occurrence.id)
     # Cue times count from the start of the session (or from the first words, if earlier).
     origin = min([occurrence.starts_at, *(_parse(s["started_at"]) for s in segments)])
@@ -77,7 +77,7 @@ async def transcript_vtt(request: web.Request) -> web.Response:
 
 async def set_captions(request: web.Request) -> web.Response:
     session = await session_or_404(request, path_id(request))
-    await owner_of(request, session.facilitator_id, "switch captions for this session")
+    await require(request, "session.captions", session)
     body = await json_body(request)
     if not body.has("enabled"):
         raise invalid("enabled is required (true or false)")

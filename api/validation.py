@@ -3,19 +3,67 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
 from aiohttp import web
 
+from api import passwords
 from api.errors import ApiError
 
 EXAMPLE_TIME = "2026-03-20T18:00:00+01:00"
+# What text fields are trimmed of: the document's "not blank" is a character above U+0020
+# (`[^\x00-\x20]`), so a no-break or ideographic space is text, as it is there.
+ASCII_SPACE = " \t\n\r\x0b\x0c"
 
 
 def invalid(message: str) -> ApiError:
     return ApiError(400, "invalid_input", message)
+
+
+def unprocessable(code: str, message: str) -> ApiError:
+    """422: well-formed input (the document's schema holds) refused by a rule of the service
+    that no schema can state, such as "in the future" or "not a common password"."""
+    return ApiError(422, code, message)
+
+
+# Whitespace as Python's str.isspace() knows it (what str.strip() trims), spelt out: JSON
+# Schema's \s is ECMA-262's, another set. api/openapi.yaml's email pattern is EMAIL's.
+WHITESPACE = r"\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+SPACES = r"\x00-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+EMAIL = re.compile(rf"[{WHITESPACE}]*[^@{SPACES}]+@[^@{SPACES}]+\.[^@.{SPACES}]+[{WHITESPACE}]*")
+
+
+def email_address(raw: object, name: str) -> str:
+    """An address as the document states it (else 400), in the one spelling kept (Unicode
+    NFKC, lower case); one that is no address in that spelling is a 422 ``email_not_usable``."""
+    if not isinstance(raw, str) or len(raw) > passwords.MAX_EMAIL or not EMAIL.fullmatch(raw):
+        shown = repr(raw) if isinstance(raw, str) and len(raw) <= 60 else "it"
+        raise invalid(
+            f"{name} {shown} is not valid: email must be an address like name@example.org"
+            f" (at most {passwords.MAX_EMAIL} characters, no spaces)"
+        )
+    email = passwords.normalise_email(raw)
+    if passwords.email_problem(email):
+        raise unprocessable(
+            "email_not_usable",
+            f"{name} is no address in the one spelling kept (Unicode NFKC, lower case): {email!r}",
+        )
+    return email
+
+
+def password_refused(password: str, problem: str, *, field: str = "password") -> ApiError:
+    """A password ``passwords.password_problem`` refused: 400 when the document's schema says
+    so (length, 4 different characters), else 422 ``weak_password`` (common, or it contains
+    the email's name: rules no schema can state)."""
+    message = problem.replace("password", field, 1)
+    stated = (
+        passwords.MIN_PASSWORD <= len(password) <= passwords.MAX_PASSWORD
+        and len(set(password)) >= 4
+    )
+    return unprocessable("weak_password", message) if stated else invalid(message)
 
 
 async def json_body(request: web.Request) -> Fields:
@@ -35,6 +83,13 @@ async def json_body(request: web.Request) -> Fields:
     if not isinstance(data, dict):
         raise invalid("The body must be a JSON object.")
     return Fields(data)
+
+
+async def changes_body(request: web.Request) -> Fields:
+    """The JSON object of a PATCH: its body is required (the document says so)."""
+    if not request.body_exists:
+        raise invalid("Send the changes as a JSON object in the body.")
+    return await json_body(request)
 
 
 def query(request: web.Request) -> Fields:
@@ -82,13 +137,25 @@ class Fields:
             return default
         if not isinstance(value, str):
             raise invalid(f"{name} must be text")
-        value = value.strip()
+        value = value.strip(ASCII_SPACE)
         if required and not value:
             raise invalid(f"{name} must not be empty")
         if len(value) > max_length:
             raise invalid(f"{name} must be at most {max_length} characters")
         if any(ord(c) < 32 and c not in "\n\t" for c in value):
             raise invalid(f"{name} must not contain control characters")
+        return value
+
+    def pattern(
+        self, name: str, rule: re.Pattern[str], *, what: str, required: bool = False
+    ) -> str | None:
+        """Text exactly as sent (not trimmed) that ``rule`` matches from start to end: the
+        document states the same pattern, so what it calls valid is what this accepts."""
+        value = self._raw(name, required)
+        if value is None:
+            return None
+        if not isinstance(value, str) or not rule.fullmatch(value):
+            raise invalid(f"{name} must be {what}")
         return value
 
     def secret(self, name: str, *, max_length: int) -> str:
@@ -108,6 +175,8 @@ class Fields:
             return None
         if self._query and isinstance(value, str) and value.lstrip("-").isdigit():
             value = int(value)
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)  # JSON (and JSON Schema's integer) does not tell 48.0 from 48
         if not isinstance(value, int) or isinstance(value, bool):
             raise invalid(f"{name} must be a whole number between {minimum} and {maximum}")
         if not minimum <= value <= maximum:

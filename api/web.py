@@ -22,6 +22,8 @@ MEDIAPIPE = WEB / "mediapipe"
 # Client-side routes of web/src/App.tsx.
 PAGE_ROUTES = ("/", "/sign-in", "/sign-up", "/dashboard", r"/room/{id:[1-9]\d{0,17}}", "/guest")
 PAGE_ROUTES += ("/notebook", "/review")  # the learner's vocabulary (docs/vocabulary.md)
+# the links in account mails, and asking for one (docs/accounts.md)
+PAGE_ROUTES += ("/verify-email", "/reset-password", "/forgot-password")
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 ONE_DAY = "public, max-age=86400"

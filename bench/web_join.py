@@ -71,7 +71,11 @@ async def run(stack: RunningStack, joins: int) -> list[dict[str, float]]:
     from playwright.async_api import async_playwright
 
     config = ApiConfig(
-        db_url=stack.db_url, host="127.0.0.1", port=stack.api_port, livekit=stack.livekit_config
+        db_url=stack.db_url,
+        host="127.0.0.1",
+        port=stack.api_port,
+        livekit=stack.livekit_config,
+        require_email_verification=False,  # a join benchmark: accounts book at once
     )
     runner = web.AppRunner(create_app(config))
     await runner.setup()

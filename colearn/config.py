@@ -28,9 +28,9 @@ VARIABLES: dict[str, tuple[str, str]] = {
     ),
     "COLEARN_AUTH_TOKEN_TTL_HOURS": ("168", "Hours a sign-in token stays valid."),
     "COLEARN_REQUIRE_EMAIL_VERIFICATION": (
-        "false",
+        "true",
         "true: an account must verify its email address (a mailed link) before booking seats"
-        " or inviting people; every new account is mailed the link.",
+        " or inviting people; every new account is mailed the link. false: no check, no mail.",
     ),
     "COLEARN_FACILITATOR_SIGNUP": (
         "open",

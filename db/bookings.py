@@ -135,7 +135,9 @@ def announce_seats(conn: Conn, occurrence_id: int) -> None:
 
 
 def _announce_now(conn: Conn, occurrence_id: int) -> None:
-    current = load_occurrence(conn, occurrence_id)
+    current = occurrences.load(conn, occurrence_id)
+    if current is None:
+        return  # deleted later in the same unit (a reschedule dropped it): nothing to show
     payload = {
         "occurrence_id": current.id,
         "status": current.status,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from db import accounts, bookings, outbox, seat_holds
+from db import account_tokens, accounts, bookings, outbox, seat_holds
 from db.accounts import User
 from db.conn import Conn
 from db.invitations import ACCEPTED, PENDING, Invitation, NotOpen, load
@@ -134,4 +134,5 @@ def make_account(
         conn, found.email, display_name, accounts.PARTICIPANT, password_hash
     )
     adopt(conn, invitation_id, user.id, now)
+    account_tokens.mark_verified(conn, user.id, now)  # the invitation's link reached it
     return user

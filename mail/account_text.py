@@ -9,8 +9,9 @@ from db.times import from_db
 from mail.texts import Wording
 
 KINDS = frozenset({VERIFY_EMAIL, PASSWORD_RESET})
-# Where each link leads on the web page; the token follows the "#", so it never reaches
-# a server's access log. The page sends it to the API operation named.
+# Where each link leads on the web page (web/src/account/), after COLEARN_PUBLIC_URL like
+# every link in our mails; the token follows the "#", so it never reaches a server's
+# access log. The page sends it to the API operation named in docs/accounts.md.
 PATHS = {VERIFY_EMAIL: "/verify-email", PASSWORD_RESET: "/reset-password"}
 
 

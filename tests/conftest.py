@@ -15,7 +15,7 @@ from api.app import create_app
 from api.config import ApiConfig
 from db import migrate
 from db.url import POSTGRESQL, SQLITE
-from tests.support.api_client import Api, running_api
+from tests.support.api_client import VERIFICATION, Api, running_api
 from tests.support.browser import WebUser, close_all
 from tests.support.ports import free_ports
 from tests.support.postgres import PostgresServer, postgres_server
@@ -108,7 +108,11 @@ def stack(
 def api_app(stack: RunningStack) -> web.Application:
     """The application ``api_url`` serves (a test may end its live streams)."""
     config = ApiConfig(
-        db_url=stack.db_url, host="127.0.0.1", port=stack.api_port, livekit=stack.livekit_config
+        db_url=stack.db_url,
+        host="127.0.0.1",
+        port=stack.api_port,
+        livekit=stack.livekit_config,
+        require_email_verification=VERIFICATION,  # off here: see api_client.VERIFICATION
     )
     return create_app(config)
 

@@ -43,7 +43,6 @@ async def test_bad_registrations_say_which_field_is_wrong(api: Api) -> None:
     cases = [
         ({**base, "password": "short"}, "password must be at least 10 characters"),
         ({**base, "password": "aaaaaaaaaaaa"}, "password must use at least 4 different"),
-        ({**base, "password": "password123"}, "password is too common"),
         ({**base, "email": "not-an-address"}, "email must be an address"),
         ({k: v for k, v in base.items() if k != "display_name"}, "display_name is required"),
         ({**base, "role": "admin"}, "role must be one of"),
@@ -52,6 +51,20 @@ async def test_bad_registrations_say_which_field_is_wrong(api: Api) -> None:
     for body, message in cases:
         reply = await api.call("POST", "/api/accounts", json=body)
         assert reply.status == 400, body
+        assert message in reply.body["error"]["message"], reply.body
+    # Well-formed (the document's schema holds) but refused by a rule no schema can state: 422.
+    refusals = [
+        ({**base, "password": "password123"}, "weak_password", "password is too common"),
+        (
+            {**base, "email": "cyrus@example.org", "password": "my-cyrus-pass"},
+            "weak_password",
+            "must not contain your email",
+        ),
+        ({**base, "email": "cy@example.org\u00a8"}, "email_not_usable", "NFKC"),
+    ]
+    for body, code, message in refusals:
+        reply = await api.call("POST", "/api/accounts", json=body)
+        assert (reply.status, reply.error_code) == (422, code), reply.body
         assert message in reply.body["error"]["message"], reply.body
     broken = await api.call(
         "POST", "/api/accounts", data=b"{not json", headers={"Content-Type": "application/json"}

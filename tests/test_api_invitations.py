@@ -126,7 +126,7 @@ async def test_bad_invitations_are_refused_naming_the_problem(api: Api) -> None:
     facilitator = await api.call("POST", path, as_=ada, json={"emails": [other.email]})
     assert facilitator.status == 409 and facilitator.error_code == "not_a_participant"
     stranger = await api.call("POST", path, as_=ada, json={"user_ids": [other.id]})
-    assert stranger.status == 400 and "past participants" in stranger.body["error"]["message"]
+    assert stranger.status == 422 and "past participants" in stranger.body["error"]["message"]
     series = await api.call(
         "POST",
         f"/api/sessions/{session['id']}/invitations",

@@ -116,17 +116,12 @@ async def test_bad_session_input_names_the_field(api: Api) -> None:
         ({**good, "capacity": "ten"}, "capacity must be a whole number"),
         ({**good, "duration_minutes": 1000}, "duration_minutes must be between 5 and 480"),
         ({**good, "starts_at": "2026-03-10T18:00:00"}, "starts_at must be an ISO-8601 time"),
-        ({**good, "starts_at": "2026-03-01T18:00:00+01:00"}, "starts_at must be in the future"),
         ({**good, "timezone": "Mars/Olympus"}, "timezone must be an IANA time zone"),
         ({**good, "level": "Z9"}, "level must be one of"),
         ({**good, "recurrence": {"frequency": "weekly"}}, "needs exactly one end"),
         (
             {**good, "recurrence": {"frequency": "weekly", "count": 201}},
             "recurrence.count must be between 1 and 200",
-        ),
-        (
-            {**good, "recurrence": {"frequency": "weekly", "until": "2027-06-01"}},
-            "recurrence.until must be within a year",
         ),
         ({**good, "recurrence": {"frequency": "daily", "count": 2}}, "recurrence.frequency"),
         ({**good, "recurrence": {"frequency": "weekly", "count": 2, "x": 1}}, "recurrence.x"),
@@ -135,6 +130,24 @@ async def test_bad_session_input_names_the_field(api: Api) -> None:
         reply = await api.call("POST", "/api/sessions", as_=ada, json=body)
         assert reply.status == 400, (body, reply.body)
         assert reply.error_code == "invalid_input"
+        assert message in reply.body["error"]["message"], (message, reply.body)
+    # Well-formed (the document's schema holds) but not a time this server schedules: 422.
+    unschedulable = [
+        ({**good, "starts_at": "2026-03-01T18:00:00+01:00"}, "starts_in_past", "in the future"),
+        (
+            {**good, "recurrence": {"frequency": "weekly", "until": "2027-06-01"}},
+            "until_out_of_range",
+            "recurrence.until must be within a year",
+        ),
+        (
+            {**good, "recurrence": {"frequency": "weekly", "until": "2026-03-09"}},
+            "until_out_of_range",
+            "recurrence.until must not be before the first start",
+        ),
+    ]
+    for body, code, message in unschedulable:
+        reply = await api.call("POST", "/api/sessions", as_=ada, json=body)
+        assert (reply.status, reply.error_code) == (422, code), (body, reply.body)
         assert message in reply.body["error"]["message"], (message, reply.body)
     listed = await api.call("GET", f"/api/sessions?facilitator_id={ada.id}")
     assert listed.body["items"] == []  # nothing half-made
@@ -321,3 +334,26 @@ async def test_browse_filters_and_pages_through_everything_once(api: Api) -> Non
     assert bad.status == 400 and "from must be an ISO-8601 time" in bad.body["error"]["message"]
     bad_cursor = await api.call("GET", "/api/occurrences?cursor=xyz")
     assert bad_cursor.status == 400
+    # Any cursor of the documented form is a position: after the last start, an empty page.
+    beyond = await api.call("GET", "/api/occurrences?cursor=9999999999999999.1")
+    assert beyond.status == 200 and beyond.body == {"items": [], "next_cursor": None}
+
+
+async def test_a_new_capacity_and_start_at_once_reschedule_an_unbooked_session(api: Api) -> None:
+    # Found by tests/test_api_fuzz.py: the seat figures of the occurrence the reschedule
+    # deleted were announced after it was gone (a 500).
+    ada = await api.register("facilitator")
+    made = await api.create_session(ada)
+    moved = await api.call(
+        "PATCH",
+        f"/api/sessions/{made['id']}",
+        as_=ada,
+        json={"capacity": 12, "starts_at": "2026-03-05T10:00:00Z"},
+    )
+    assert moved.status == 200, moved.body
+    [occurrence] = moved.body["occurrences"]
+    assert (occurrence["starts_at"], occurrence["capacity"]) == ("2026-03-05T10:00:00Z", 12)
+    # A PATCH must say what changes: no body is a 400, not a 200 that changed nothing.
+    for path in (f"/api/sessions/{made['id']}", f"/api/occurrences/{occurrence['id']}"):
+        empty = await api.call("PATCH", path, as_=ada)
+        assert (empty.status, empty.error_code) == (400, "invalid_input"), (path, empty.body)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import signal
 import sys
 import time
@@ -45,6 +46,35 @@ def _alive(pid: int) -> bool:
     return "State:\tZ" not in status
 
 
+async def _sign_up_and_verify_from_the_outbox(api: str) -> None:
+    """The default: verification required, and with no SMTP server the link waits in
+    /dev/outbox; the API's verification operation takes the token from that link."""
+    email, password = "new-learner@example.org", "correct horse battery staple"
+    body = {"email": email, "password": password, "display_name": "New", "role": "participant"}
+    async with aiohttp.ClientSession() as http:
+        async with http.post(f"{api}/api/accounts", json=body) as reply:
+            assert reply.status == 201, await reply.text()
+        async with http.post(
+            f"{api}/api/auth/sign-in", json={"email": email, "password": password}
+        ) as reply:
+            assert reply.status == 200, await reply.text()
+            signed = {"Authorization": f"Bearer {(await reply.json())['token']}"}
+        async with http.get(f"{api}/api/me/email-verification", headers=signed) as reply:
+            assert await reply.json() == {"email_verified": False, "required": True}
+        async with http.get(f"{api}/dev/outbox") as reply:
+            listing = await reply.text()
+        mail = re.search(rf"href='/dev/outbox/(\d+)'>\d+</a></td><td>\w+</td><td>{email}", listing)
+        assert mail, listing
+        async with http.get(f"{api}/dev/outbox/{mail[1]}") as reply:
+            page = await reply.text()
+        link = re.search(r"href='(http://127\.0\.0\.1:8080/verify-email#([\w-]+))'", page)
+        assert link, page  # make run's address, COLEARN_PUBLIC_URL's default
+        async with http.post(f"{api}/api/auth/verify-email", json={"token": link[2]}) as reply:
+            assert reply.status == 200, await reply.text()
+        async with http.get(f"{api}/api/me/email-verification", headers=signed) as reply:
+            assert (await reply.json())["email_verified"] is True
+
+
 async def test_make_run_serves_health_agent_joins_and_ctrl_c_stops_everything(
     new_db_url: Callable[..., str], room_name: str, tmp_path: Path
 ) -> None:
@@ -81,6 +111,7 @@ async def test_make_run_serves_health_agent_joins_and_ctrl_c_stops_everything(
             assert response.status == 200, await response.text()
         # the launcher created the schema on the database it was given
         assert current_version_of(parse(database)) == newest(dialect=parse(database).dialect)
+        await _sign_up_and_verify_from_the_outbox(f"http://127.0.0.1:{api_port}")
 
         livekit = LiveKitConfig(url=env["LIVEKIT_URL"], api_key=API_KEY, api_secret=API_SECRET)
         token = room_token(

@@ -94,6 +94,8 @@ async def test_a_guest_joins_from_the_mailed_link_and_a_withdrawn_link_stops_wor
     )
     # on a phone the side panel starts closed; People is behind "More"
     await guest.page.get_by_role("button", name="More").click()
+    # a guest may not share a screen (their token does not allow it): no button offers it
+    await expect(guest.page.get_by_role("button", name="Share screen")).to_have_count(0)
     await guest.page.get_by_role("button", name="People").click()
     await expect(
         guest.page.get_by_role("list", name="People in the room").locator("li", has_text="Hana")

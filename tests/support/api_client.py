@@ -15,13 +15,20 @@ from api.app import create_app
 from api.auth import new_token, token_hash
 from api.config import NO_SMTP, ApiConfig
 from colearn.config import LiveKitConfig
-from db import Database, accounts
+from db import Database, account_tokens, accounts
 from db.conn import Conn
 from mail.config import MailConfig
+from tests.support.mailed_links import verify_address
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 PASSWORD = "correct horse battery staple"
 OFFLINE_LIVEKIT = LiveKitConfig(url="ws://127.0.0.1:9", api_key="colearn-test", api_secret="s" * 40)
+# The shared test stacks (``running_api``, the ``api`` and ``api_url`` fixtures,
+# ``RunningStack.env``) turn the product's default off on purpose: their tests count
+# the mails each step sends (a verification mail per sign-up would be in every count)
+# and book straight after signing up. The default, on, is what tests/test_accounts_careful.py,
+# tests/test_web_accounts.py and tests/test_make_run.py exercise, through the mailed link.
+VERIFICATION = False
 
 
 class Clock:
@@ -97,7 +104,11 @@ class Api:
             body = await response.json() if response.content_type == "application/json" else None
             return Reply(response.status, body, dict(response.headers))
 
-    async def register(self, role: str = "participant", name: str | None = None) -> Actor:
+    async def register(
+        self, role: str = "participant", name: str | None = None, *, verified: bool = True
+    ) -> Actor:
+        """A new account, signed in; when the API requires it, its address verified through
+        the mailed link (``verified=False``: not yet)."""
         number = next(_numbers)
         email = f"{role}-{number}@example.org"
         reply = await self.call(
@@ -115,7 +126,10 @@ class Api:
             "POST", "/api/auth/sign-in", json={"email": email, "password": PASSWORD}
         )
         assert signed.status == 200, signed.body
-        return Actor(reply.body, signed.body["token"], email)
+        actor = Actor(reply.body, signed.body["token"], email)
+        if verified and self.config.require_email_verification:
+            await verify_address(self.client.session, self.url, email, actor.token)
+        return actor
 
     async def create_session(self, facilitator: Actor, **fields: Any) -> dict[str, Any]:
         body: dict[str, Any] = {
@@ -138,10 +152,17 @@ async def running_api(
     livekit: LiveKitConfig = OFFLINE_LIVEKIT,
     clock: Clock | None = None,
     mail: MailConfig = NO_SMTP,
+    verification: bool = VERIFICATION,
 ) -> AsyncIterator[Api]:
     clock = clock or Clock()
     config = ApiConfig(
-        db_url=db_url, host="127.0.0.1", port=0, livekit=livekit, clock=clock, mail=mail
+        db_url=db_url,
+        host="127.0.0.1",
+        port=0,
+        livekit=livekit,
+        clock=clock,
+        mail=mail,
+        require_email_verification=verification,
     )
     client = TestClient(TestServer(create_app(config)))
     await client.start_server()
@@ -156,7 +177,9 @@ async def seed_participants(
 ) -> list[str]:
     """``count`` signed-in participants written straight into the database; their tokens.
 
-    Registering them over HTTP would spend seconds on argon2 and tell nothing new.
+    Registering them over HTTP would spend seconds on argon2 and tell nothing new. Their
+    addresses count as verified (as an operator's import would), so they may book on an
+    API that requires verification (the product's default).
     """
     tokens = [new_token() for _ in range(count)]
 
@@ -169,6 +192,7 @@ async def seed_participants(
             accounts.create_token(
                 conn, user_id=user.id, token_hash=token_hash(token), expires_at=valid_until
             )
+            account_tokens.mark_verified(conn, user.id, START)
 
     db = await Database.open(db_url)
     try:

@@ -11,6 +11,7 @@ from colearn import livekit_server
 from colearn.config import LiveKitConfig
 from colearn.livekit_server import LiveKitPorts, LiveKitSettings
 from colearn.processes import Service
+from tests.support.api_client import VERIFICATION
 
 ROOT = livekit_server.ROOT
 API_KEY = "colearn-test"
@@ -49,6 +50,8 @@ class RunningStack:
             COLEARN_DB=str(self.db_url),
             COLEARN_API_PORT=str(self.api_port),
             COLEARN_LOG_LEVEL="DEBUG",
+            # off, as in every shared test stack: see api_client.VERIFICATION
+            COLEARN_REQUIRE_EMAIL_VERIFICATION="true" if VERIFICATION else "false",
         )
         return environ
 

@@ -9,6 +9,7 @@ from typing import Any
 import aiohttp
 
 from tests.support.api_client import PASSWORD
+from tests.support.mailed_links import verify_address
 
 
 async def register(
@@ -23,6 +24,8 @@ async def register(
     ) as reply:
         assert reply.status == 200, await reply.text()
         signed = await reply.json()
+    # as the person would, when the API requires it: the link mailed at sign-up
+    await verify_address(http, api_url, email, signed["token"])
     return {"email": email, "token": signed["token"], "id": signed["user"]["id"]}
 
 

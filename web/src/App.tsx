@@ -3,6 +3,10 @@
 
 import { lazy, Suspense, useEffect } from 'react';
 import { useAuth } from './auth/AuthProvider';
+import { ForgotPasswordPage } from './account/ForgotPasswordPage';
+import { ResetPasswordPage } from './account/ResetPasswordPage';
+import { VerifyEmailBanner } from './account/VerifyEmailBanner';
+import { VerifyEmailPage } from './account/VerifyEmailPage';
 import { Header } from './components/Header';
 import { navigate, usePath } from './lib/router';
 import { FacilitatorDashboard } from './pages/FacilitatorDashboard';
@@ -15,7 +19,9 @@ import { ReviewPage } from './vocabulary/ReviewPage';
 const RoomPage = lazy(() => import('./room/RoomPage'));
 const GuestPage = lazy(() => import('./pages/GuestPage'));
 
-const PUBLIC_PATHS = new Set(['/sign-in', '/sign-up']);
+const PUBLIC_PATHS = new Set(['/sign-in', '/sign-up', '/forgot-password']);
+// The links in account mails (web/src/account): open signed in or not.
+const MAILED_LINK_PATHS = new Set(['/verify-email', '/reset-password']);
 // A guest's invitation link: open to anyone holding it, signed in or not.
 const GUEST_PATH = '/guest';
 // The learner's notebook and review (web/src/vocabulary)
@@ -26,7 +32,7 @@ export function App() {
   const path = usePath();
 
   useEffect(() => {
-    if (loading || path === GUEST_PATH) return;
+    if (loading || path === GUEST_PATH || MAILED_LINK_PATHS.has(path)) return;
     if (!user && !PUBLIC_PATHS.has(path)) navigate('/sign-in', { replace: true });
     if (user && (PUBLIC_PATHS.has(path) || path === '/')) navigate('/dashboard', { replace: true });
   }, [user, loading, path]);
@@ -50,12 +56,25 @@ export function App() {
     );
   }
 
+  if (MAILED_LINK_PATHS.has(path)) {
+    return (
+      <>
+        <Header />
+        <main id="main" className="page" tabIndex={-1}>
+          {path === '/verify-email' ? <VerifyEmailPage /> : <ResetPasswordPage />}
+        </main>
+      </>
+    );
+  }
+
   return (
     <>
       <Header />
       <main id="main" className="page" tabIndex={-1}>
+        {user ? <VerifyEmailBanner email={user.email} /> : null}
         {!user && path === '/sign-up' ? <SignUpPage /> : null}
-        {!user && path !== '/sign-up' ? <SignInPage /> : null}
+        {!user && path === '/forgot-password' ? <ForgotPasswordPage /> : null}
+        {!user && path !== '/sign-up' && path !== '/forgot-password' ? <SignInPage /> : null}
         {user && path === '/notebook' ? <NotebookPage /> : null}
         {user && path === '/review' ? <ReviewPage /> : null}
         {user?.role === 'facilitator' && !VOCABULARY_PATHS.has(path) ? <FacilitatorDashboard user={user} /> : null}

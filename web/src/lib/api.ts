@@ -2,6 +2,11 @@
 // CSRF header on writes, and the API's one error shape turned into an ApiError.
 
 const CSRF_COOKIE = 'colearn_csrf';
+/** Sent on the window when the API refuses because the address is not verified yet. */
+export const EMAIL_NOT_VERIFIED_EVENT = 'colearn:email-not-verified';
+const EMAIL_NOT_VERIFIED =
+  'Verify your email address first: open the link we mailed you when you signed up, or press ' +
+  '"Send again" at the top of the page for a new one.';
 const CSRF_HEADER = 'X-CSRF-Token';
 
 export class ApiError extends Error {
@@ -58,7 +63,11 @@ export async function request<T>(method: string, path: string, body?: unknown): 
   } catch {
     throw new ApiError(0, 'offline', 'Cannot reach Co~Learn. Check your connection and try again.');
   }
-  if (!response.ok) throw await errorFrom(response);
+  if (!response.ok) {
+    const error = await errorFrom(response);
+    if (error.code === 'email_not_verified') window.dispatchEvent(new Event(EMAIL_NOT_VERIFIED_EVENT));
+    throw error;
+  }
   if (response.status === 204) return undefined as T;
   return (await response.json()) as T;
 }
@@ -72,6 +81,8 @@ export const api = {
 };
 
 export function messageOf(error: unknown): string {
+  // the server's words name the API operation; on the page, the banner's button does it
+  if (error instanceof ApiError && error.code === 'email_not_verified') return EMAIL_NOT_VERIFIED;
   if (error instanceof Error) return error.message;
   return 'Something went wrong.';
 }

@@ -4,7 +4,7 @@
 // copy per id, so resending is always safe. Protocol: docs/livekit-clients.md, "Chat
 // acknowledgements"; tests/support/chat_client.py speaks it too (tests/test_chat_survives_crash.py).
 
-import { type RemoteParticipant, type Room, RoomEvent } from 'livekit-client';
+import { ConnectionState, type RemoteParticipant, type Room, RoomEvent } from 'livekit-client';
 
 export const CHAT_ACK_TOPIC = 'colearn.chat.ack';
 const LEGACY_CHAT_TOPIC = 'lk-chat-topic';
@@ -13,6 +13,7 @@ const RESEND_AFTER_MS = 3_000; // then twice as long each time, up to RESEND_AT_
 const RESEND_AT_MOST_MS = 30_000;
 const CHECK_EVERY_MS = 1_000;
 const MAX_EARLY_ACKS = 200;
+const AFTER_RECONNECT_MS = [500, 2_000, 4_000]; // when what waited is sent again
 
 interface Pending {
   text: string;
@@ -26,12 +27,14 @@ export class ChatOutbox {
   // acknowledgements can beat chat.send() back: remembered so keep() does not wait for them again
   private readonly acked = new Set<string>();
   private readonly timer: ReturnType<typeof setInterval>;
+  private readonly afterReconnect = new Set<number>();
   private readonly encoder = new TextEncoder();
   private readonly decoder = new TextDecoder();
 
   constructor(private readonly room: Room) {
     room.on(RoomEvent.DataReceived, this.onData);
     room.on(RoomEvent.ParticipantConnected, this.onParticipant);
+    room.on(RoomEvent.Reconnected, this.onReconnected);
     room.once(RoomEvent.Disconnected, () => this.close());
     this.timer = setInterval(() => void this.resendDue(), CHECK_EVERY_MS);
   }
@@ -48,8 +51,10 @@ export class ChatOutbox {
 
   close(): void {
     clearInterval(this.timer);
+    this.afterReconnect.forEach((timer) => window.clearTimeout(timer));
     this.room.off(RoomEvent.DataReceived, this.onData);
     this.room.off(RoomEvent.ParticipantConnected, this.onParticipant);
+    this.room.off(RoomEvent.Reconnected, this.onReconnected);
     outboxes.delete(this.room);
   }
 
@@ -68,10 +73,31 @@ export class ChatOutbox {
   };
 
   private onParticipant = (participant: RemoteParticipant) => {
-    if (participant.identity === AGENT_IDENTITY) void this.resend([...this.pending.keys()]);
+    // while rejoining, the agent "joins" again too: onReconnected sends then
+    if (participant.identity === AGENT_IDENTITY && this.room.state === ConnectionState.Connected) {
+      void this.resend([...this.pending.keys()]);
+    }
+  };
+
+  // Back after a network drop: what waited goes now, not after its (by then long) backoff; a
+  // resumed connection may have delivered it already, and a second copy is harmless. More
+  // than once: after a full reconnect livekit-client 2.23 drops data sent before its new data
+  // channel is open, without an error, and the page cannot see when it opens (measured: a
+  // message typed during a 30 s drop was stored 16 s after the network came back; the sends
+  // in the first seconds after reconnecting were lost).
+  private onReconnected = () => {
+    for (const delay of AFTER_RECONNECT_MS) {
+      const timer = window.setTimeout(() => {
+        this.afterReconnect.delete(timer);
+        for (const pending of this.pending.values()) pending.tries = 0;
+        void this.resend([...this.pending.keys()]);
+      }, delay);
+      this.afterReconnect.add(timer);
+    }
   };
 
   private async resendDue(): Promise<void> {
+    if (this.room.state !== ConnectionState.Connected) return; // held, not sent: no try spent
     const now = Date.now();
     const due = [...this.pending].filter(([, p]) => now - p.sentAt >= Math.min(RESEND_AFTER_MS * 2 ** p.tries, RESEND_AT_MOST_MS));
     await this.resend(due.map(([id]) => id));

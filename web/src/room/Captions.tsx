@@ -4,6 +4,7 @@
 import { useParticipants, useTranscriptions } from '@livekit/components-react';
 import { useState } from 'react';
 import { TappableText } from '../vocabulary/TappableText';
+import { useRestoredCaptions } from './useRestoredCaptions';
 
 const SHOWN = 3;
 const SEGMENT_ID = 'lk.segment_id';
@@ -41,12 +42,21 @@ export function Captions({ hidden = false, onTapWord }: Props) {
   };
   const nameOf = (identity: string) => participants.find((p) => p.identity === identity)?.name || identity;
   // interim and final text of one utterance share lk.segment_id: show each utterance once,
-  // as its latest text
-  const bySegment = new Map<string, (typeof segments)[number]>();
-  for (const segment of segments) {
-    bySegment.set(segment.streamInfo.attributes?.[SEGMENT_ID] ?? segment.streamInfo.id, segment);
+  // as its latest text; after a full reconnect the transcript fills in what was missed
+  const restored = useRestoredCaptions();
+  const bySegment = new Map<string, { id: string; speaker: string; text: string; at: number }>();
+  for (const s of restored) {
+    bySegment.set(s.id, { id: s.id, speaker: s.speaker.name || nameOf(s.speaker.identity), text: s.text, at: Date.parse(s.started_at) });
   }
-  const latest = [...bySegment.values()].filter((s) => s.text.trim()).slice(-SHOWN);
+  for (const segment of segments) {
+    const id = segment.streamInfo.attributes?.[SEGMENT_ID] ?? segment.streamInfo.id;
+    const at = bySegment.get(id)?.at ?? segment.streamInfo.timestamp;
+    bySegment.set(id, { id, speaker: nameOf(segment.participantInfo.identity), text: segment.text, at });
+  }
+  const latest = [...bySegment.values()]
+    .filter((s) => s.text.trim())
+    .sort((a, b) => a.at - b.at)
+    .slice(-SHOWN);
   if (hidden) return null;
   return (
     <div className={`captions caption-${size}`} role="region" aria-label="Captions">
@@ -60,9 +70,8 @@ export function Captions({ hidden = false, onTapWord }: Props) {
       <div className="caption-lines" aria-live="polite">
         {latest.length === 0 ? <p className="caption-line muted">Captions are on. Speak and your words appear here.</p> : null}
         {latest.map((segment) => (
-          <p key={segment.streamInfo.id} className="caption-line">
-            <strong className="caption-speaker">{nameOf(segment.participantInfo.identity)}:</strong>{' '}
-            <TappableText text={segment.text} onTap={onTapWord} />
+          <p key={segment.id} className="caption-line">
+            <strong className="caption-speaker">{segment.speaker}:</strong> <TappableText text={segment.text} onTap={onTapWord} />
           </p>
         ))}
       </div>

@@ -1,11 +1,58 @@
 // Says when the call is not connected, and that it is trying again.
+//
+// livekit-client notices a silent drop (a pulled cable, lost Wi-Fi) only when its signal
+// pings go unanswered, about 15 s later: a 10 s drop would pass unseen, and the page look
+// live while nothing reaches it. The browser knows at once (its `offline` event), so the
+// call counts as reconnecting from that moment until livekit-client, told by the `online`
+// event, has resumed the connection (RoomEvent.Reconnected) or, if it never noticed
+// anything, until it has stayed connected a short while (tests/test_web_network_drop.py).
 
-import { useConnectionState } from '@livekit/components-react';
-import { ConnectionState } from 'livekit-client';
+import { useConnectionState, useRoomContext } from '@livekit/components-react';
+import { ConnectionState, RoomEvent } from 'livekit-client';
 import { useEffect, useRef, useState } from 'react';
+import { reconcileAfterResume } from './rosterAfterResume';
+
+// back online, livekit-client first checks the server answers (a HEAD request) then resumes
+const SETTLE_MS = 5000;
+
+/** The connection state as the person sees it: the call's, or offline while the browser is. */
+export function useCallState(): ConnectionState {
+  const room = useRoomContext();
+  const state = useConnectionState();
+  const [offline, setOffline] = useState(() => !navigator.onLine);
+  const [recovering, setRecovering] = useState(() => !navigator.onLine);
+
+  useEffect(() => {
+    const down = () => {
+      setOffline(true);
+      setRecovering(true);
+    };
+    const up = () => setOffline(false);
+    const reconnected = () => setRecovering(false);
+    window.addEventListener('offline', down);
+    window.addEventListener('online', up);
+    room.on(RoomEvent.Reconnected, reconnected);
+    return () => {
+      window.removeEventListener('offline', down);
+      window.removeEventListener('online', up);
+      room.off(RoomEvent.Reconnected, reconnected);
+    };
+  }, [room]);
+
+  useEffect(() => {
+    if (offline || !recovering || state !== ConnectionState.Connected) return undefined;
+    const timer = window.setTimeout(() => setRecovering(false), SETTLE_MS);
+    return () => window.clearTimeout(timer);
+  }, [offline, recovering, state]);
+
+  const stale = state === ConnectionState.Connected && (offline || recovering);
+  return stale ? ConnectionState.Reconnecting : state;
+}
 
 export function ConnectionBanner() {
-  const state = useConnectionState();
+  const state = useCallState();
+  const room = useRoomContext();
+  useEffect(() => reconcileAfterResume(room), [room]); // the banner is there for the whole call
   const wasReconnecting = useRef(false);
   const [recovered, setRecovered] = useState(false);
 
@@ -39,7 +86,7 @@ export function ConnectionBanner() {
 /** Over the video while the call reconnects: how long it has been trying, in seconds. The
  * banner above says it to screen readers once; the ticking count is for the eyes only. */
 export function ReconnectOverlay() {
-  const state = useConnectionState();
+  const state = useCallState();
   const reconnecting = state === ConnectionState.Reconnecting || state === ConnectionState.SignalReconnecting;
   const [since, setSince] = useState<number | null>(null);
   const [now, setNow] = useState(() => Date.now());

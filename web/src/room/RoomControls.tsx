@@ -1,12 +1,13 @@
 // Microphone, camera, screen share, blur, captions, panels, leave: one keyboard-reachable row.
 // On a phone the less used ones sit behind "More"; leaving asks first.
 
-import { DisconnectButton, TrackToggle, useLocalParticipant } from '@livekit/components-react';
+import { TrackToggle, useLocalParticipant } from '@livekit/components-react';
 import { MediaDeviceFailure, Track } from 'livekit-client';
 import { useState } from 'react';
 import { BlurToggle } from './BlurToggle';
 import { PANELS, type PanelName } from './SidePanelTabs';
 import { deviceFailure } from './joinErrors';
+import { LeaveConfirm } from './LeaveConfirm';
 import { ShortcutHelp, useShortcuts } from './Shortcuts';
 import { UnreadBadge } from './UnreadBadge';
 
@@ -21,16 +22,27 @@ interface Props {
   devicesOpen?: boolean;
   /** Chat messages from others not seen yet (0 hides the badge). */
   unreadChat?: number;
+  /** The facilitator's "End meeting for all" (absent for everyone else). */
+  onEndForAll?: () => Promise<void>;
 }
 
 const canShareScreen = typeof navigator !== 'undefined' && !!navigator.mediaDevices?.getDisplayMedia;
+// LiveKit's TrackSource.SCREEN_SHARE in a token's canPublishSources (an empty list allows all):
+// a guest's token leaves it out (api/room_tokens.py), so a guest is not offered the button.
+const SCREEN_SHARE_SOURCE = 3;
 
-export function RoomControls({ captions, onCaptions, panel, onPanel, onDeviceProblem, onDevices, devicesOpen = false, unreadChat = 0 }: Props) {
-  const { isMicrophoneEnabled, isCameraEnabled } = useLocalParticipant();
+export function RoomControls({ captions, onCaptions, panel, onPanel, onDeviceProblem, onDevices, devicesOpen = false, unreadChat = 0, onEndForAll }: Props) {
+  const { isMicrophoneEnabled, isCameraEnabled, localParticipant } = useLocalParticipant();
+  const allowed = localParticipant.permissions?.canPublishSources ?? [];
+  const mayShareScreen = canShareScreen && (allowed.length === 0 || allowed.includes(SCREEN_SHARE_SOURCE));
   const [more, setMore] = useState(false);
   const [leaving, setLeaving] = useState(false);
   const [help, setHelp] = useState(false);
   useShortcuts(() => onPanel('chat'), () => setHelp(true));
+  const closeMenus = () => {
+    setMore(false);
+    setLeaving(false);
+  };
   const deviceError = (kind: MediaDeviceKind) => (error: Error) =>
     onDeviceProblem(deviceFailure(MediaDeviceFailure.getFailure(error), kind));
   const panelButton = (name: PanelName, label: string) => (
@@ -49,7 +61,7 @@ export function RoomControls({ captions, onCaptions, panel, onPanel, onDevicePro
     </button>
   );
   return (
-    <nav className="room-controls" aria-label="Call controls" onKeyDown={(e) => e.key === 'Escape' && setMore(false)}>
+    <nav className="room-controls" aria-label="Call controls" onKeyDown={(e) => e.key === 'Escape' && closeMenus()}>
       <TrackToggle source={Track.Source.Microphone} className="control-button" onDeviceError={deviceError('audioinput')}>
         <span className="control-label">{isMicrophoneEnabled ? 'Microphone on' : 'Microphone off'}</span>
       </TrackToggle>
@@ -67,7 +79,7 @@ export function RoomControls({ captions, onCaptions, panel, onPanel, onDevicePro
         More
       </button>
       <div id="more-controls" className={`more-controls${more ? ' open' : ''}`}>
-        {canShareScreen ? (
+        {mayShareScreen ? (
           <TrackToggle source={Track.Source.ScreenShare} className="control-button" captureOptions={{ audio: false }}>
             Share screen
           </TrackToggle>
@@ -102,19 +114,19 @@ export function RoomControls({ captions, onCaptions, panel, onPanel, onDevicePro
           Shortcuts
         </button>
       </div>
-      {leaving ? (
-        <div className="leave-confirm" role="group" aria-label="Leave the call?">
-          <span className="leave-question">Leave the call?</span>
-          <DisconnectButton className="control-button leave-button">Hang up</DisconnectButton>
-          <button type="button" className="lk-button control-button" autoFocus onClick={() => setLeaving(false)}>
-            Stay
-          </button>
-        </div>
+      {leaving && !onEndForAll ? (
+        <LeaveConfirm onStay={() => setLeaving(false)} />
       ) : (
-        <button type="button" className="lk-button control-button leave-button" onClick={() => setLeaving(true)}>
+        <button
+          type="button"
+          className="lk-button control-button leave-button"
+          aria-expanded={onEndForAll ? leaving : undefined}
+          onClick={() => setLeaving(!leaving)}
+        >
           Leave
         </button>
       )}
+      {leaving && onEndForAll ? <LeaveConfirm onStay={() => setLeaving(false)} onEndForAll={onEndForAll} /> : null}
       <ShortcutHelp open={help} onClose={() => setHelp(false)} />
     </nav>
   );

@@ -5,12 +5,13 @@
 import '@livekit/components-styles';
 import { LiveKitRoom } from '@livekit/components-react';
 import { DisconnectReason, type MediaDeviceFailure, type RoomConnectOptions, type RoomOptions } from 'livekit-client';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { Alert } from '../components/Alert';
 import { api } from '../lib/api';
 import { Link } from '../lib/router';
 import type { Occurrence, RoomToken } from '../lib/types';
 import { nameInToken, type DeviceChoices } from './devices';
+import { EndedScreen } from './EndedScreen';
 import { deviceFailure, tokenRefusal } from './joinErrors';
 import { PreJoin } from './PreJoin';
 import { RoomView } from './RoomView';
@@ -24,7 +25,9 @@ type Phase =
   | { kind: 'loading' }
   | { kind: 'refused'; message: string }
   | { kind: 'ready'; token: RoomToken; occurrence: Occurrence | null }
-  | { kind: 'left'; lost: boolean };
+  | { kind: 'left'; lost: boolean }
+  // the facilitator ended the meeting for everyone (livekit-server deleted the room)
+  | { kind: 'ended'; title: string; byMe: boolean };
 
 export interface GuestEntry {
   /** The occurrence's title, known to the guest page already. */
@@ -41,6 +44,8 @@ export default function RoomPage({ occurrenceId, guest }: { occurrenceId: number
   const [attempt, setAttempt] = useState(0);
   // chosen on the pre-join screen; kept for a rejoin, which then needs no second look
   const [choices, setChoices] = useState<DeviceChoices | null>(null);
+  // this page asked for the end, so its own disconnect is the end it asked for
+  const endingHere = useRef(false);
 
   useEffect(() => {
     let current = true;
@@ -65,6 +70,17 @@ export default function RoomPage({ occurrenceId, guest }: { occurrenceId: number
     [],
   );
 
+  const endForAll = async () => {
+    endingHere.current = true;
+    try {
+      await api.post(`/api/occurrences/${occurrenceId}/end`);
+    } catch (error) {
+      endingHere.current = false;
+      setDeviceProblem(`The meeting could not be ended: ${error instanceof Error ? error.message : String(error)}`);
+      throw error;
+    }
+  };
+
   const media = useMemo(() => (choices ? roomMedia(choices) : null), [choices]);
 
   const back = guest ? (
@@ -77,6 +93,7 @@ export default function RoomPage({ occurrenceId, guest }: { occurrenceId: number
     </Link>
   );
 
+  if (phase.kind === 'ended') return <EndedScreen title={phase.title} byMe={phase.byMe} back={back} />;
   if (phase.kind === 'loading') return <p className="page-status" role="status">Opening the room…</p>;
   if (phase.kind === 'refused' || phase.kind === 'left') {
     return (
@@ -113,7 +130,11 @@ export default function RoomPage({ occurrenceId, guest }: { occurrenceId: number
       onMediaDeviceFailure={onDeviceFailure}
       onError={(error) => setFatal(`The call failed: ${error.message}`)}
       onDisconnected={(reason) =>
-        setPhase({ kind: 'left', lost: reason !== DisconnectReason.CLIENT_INITIATED })
+        setPhase(
+          reason === DisconnectReason.ROOM_DELETED
+            ? { kind: 'ended', title, byMe: endingHere.current }
+            : { kind: 'left', lost: reason !== DisconnectReason.CLIENT_INITIATED },
+        )
       }
     >
       <RoomView
@@ -126,6 +147,7 @@ export default function RoomPage({ occurrenceId, guest }: { occurrenceId: number
           setFatal(null);
         }}
         onDeviceProblem={setDeviceProblem}
+        onEndForAll={phase.token.role === 'facilitator' ? endForAll : undefined}
       />
     </LiveKitRoom>
   );

@@ -17,6 +17,7 @@ import { useRoomHistory } from './useRoomHistory';
 import { useUnreadChat } from './useUnreadChat';
 import { VideoGrid } from './VideoGrid';
 import { keepWord } from '../vocabulary/api';
+import { MutedHint } from './MutedHint';
 
 interface Props {
   title: string;
@@ -26,9 +27,11 @@ interface Props {
   notice: string | null;
   clearNotice: () => void;
   onDeviceProblem: (message: string) => void;
+  /** The facilitator's "End meeting for all" (absent for everyone else). */
+  onEndForAll?: () => Promise<void>;
 }
 
-export function RoomView({ title, occurrenceId, signedIn, notice, clearNotice, onDeviceProblem }: Props) {
+export function RoomView({ title, occurrenceId, signedIn, notice, clearNotice, onDeviceProblem, onEndForAll }: Props) {
   const chat = useChat();
   const history = useRoomHistory(occurrenceId, signedIn);
   const [panel, setPanel] = useState<PanelName>('chat');
@@ -70,6 +73,7 @@ export function RoomView({ title, occurrenceId, signedIn, notice, clearNotice, o
         <section className="room-stage" aria-label="Video">
           <VideoGrid />
           <RoomNotices />
+          <MutedHint />
           <Captions hidden={!captions} onTapWord={onTapWord} />
           <ReconnectOverlay />
         </section>
@@ -94,6 +98,7 @@ export function RoomView({ title, occurrenceId, signedIn, notice, clearNotice, o
         onPanel={(name) => (panelOpen && panel === name ? setPanelOpen(false) : showPanel(name))}
         onDeviceProblem={onDeviceProblem}
         unreadChat={unreadChat}
+        onEndForAll={onEndForAll}
       />
       <RoomAudioRenderer />
     </div>

@@ -13,8 +13,8 @@ export function tokenRefusal(error: unknown): string {
         ? `Too early to join: the room opens ${when(opens)}. Come back then.`
         : `Too early to join. ${error.message}`;
     }
-    case 'ended':
-      return 'This session has ended; its room is closed.';
+    case 'ended': // the server says whether its time is over or the facilitator ended it
+      return error.message || 'This session has ended; its room is closed.';
     case 'not_booked':
       return `You have no seat in this session. ${error.message}`;
     case 'occurrence_cancelled':
