@@ -63,12 +63,12 @@ async def _book(request: web.Request, *, waitlist: bool) -> web.Response:
         raise _refused(exc, occurrence_id) from None
     if outcome.changed:
         BOOKINGS_MADE.labels(outcome.booking.status).inc()
-    return _answer(outcome, 201 if outcome.changed else 200)
+    return _answer(request, outcome, 201 if outcome.changed else 200)
 
 
-def _answer(outcome: bookings.Outcome, status: int) -> web.Response:
+def _answer(request: web.Request, outcome: bookings.Outcome, status: int) -> web.Response:
     shown = views.booking(outcome.booking)
-    shown["occurrence"] = views.occurrence(outcome.occurrence)
+    shown["occurrence"] = views.occurrence(outcome.occurrence, request.app[CONFIG].join_window)
     return json_response(shown, status=status)
 
 
@@ -104,7 +104,7 @@ async def my_bookings(request: web.Request) -> web.Response:
     for made in mine:
         # a cancelled occurrence shows here too: that is how its people see it was cancelled
         shown = views.booking(made.booking)
-        shown["occurrence"] = views.occurrence(made.occurrence)
+        shown["occurrence"] = views.occurrence(made.occurrence, request.app[CONFIG].join_window)
         items.append(shown)
     return json_response({"items": items})
 
@@ -116,7 +116,7 @@ async def get_booking(request: web.Request) -> web.Response:
         found = await booking_reads.own_booking(request.app[DB], booking_id, user.id)
     except (booking_reads.NoSuchBooking, booking_reads.NotYours) as exc:
         raise _not_own(exc, booking_id) from None
-    return _answer(found, 200)
+    return _answer(request, found, 200)
 
 
 async def cancel_booking(request: web.Request) -> web.Response:
@@ -129,7 +129,7 @@ async def cancel_booking(request: web.Request) -> web.Response:
         raise _not_own(exc, booking_id) from None
     except bookings.Refused as exc:
         raise _refused(exc, 0) from None
-    return _answer(done, 200)
+    return _answer(request, done, 200)
 
 
 async def roster(request: web.Request) -> web.Response:

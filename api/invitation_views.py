@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from api import views
 from db.invitation_requests import PastParticipant
 from db.invitations import Invitation
@@ -12,9 +14,10 @@ Seat = tuple[int, str, str | None]  # occurrence_id, kind, held_until
 
 
 def invitation(
-    found: Invitation, seats: list[Seat], occurrence: Occurrence | None
+    found: Invitation, seats: list[Seat], occurrence: Occurrence | None, join_window: timedelta
 ) -> dict[str, object]:
-    """``occurrence``: the one invited to, or the next of the series (None if none is left)."""
+    """``occurrence``: the one invited to, or the next of the series (None if none is left);
+    ``join_window``: how long before its start its room opens."""
     return {
         "id": found.id,
         "session_id": found.session_id,
@@ -30,7 +33,7 @@ def invitation(
             if kind == "hold" and until
         ],
         "guest_seat": any(kind == "guest" for _, kind, _ in seats),
-        "occurrence": views.occurrence(occurrence) if occurrence else None,
+        "occurrence": views.occurrence(occurrence, join_window) if occurrence else None,
         "created_at": views.instant(found.created_at),
         "updated_at": views.instant(found.updated_at),
     }

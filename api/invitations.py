@@ -46,7 +46,7 @@ async def show(request: web.Request, found: Invitation) -> dict[str, object]:
         ]
         occurrence = coming[0] if coming else None
     seats = await invitations.seats(db, found.id)
-    return invitation_views.invitation(found, seats, occurrence)
+    return invitation_views.invitation(found, seats, occurrence, request.app[CONFIG].join_window)
 
 
 def _emails(body: Fields) -> list[Invitee]:

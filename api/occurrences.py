@@ -64,12 +64,14 @@ async def browse(request: web.Request) -> web.Response:
     found = await occurrences.browse(request.app[DB], where, limit + 1)
     page = found[:limit]
     next_cursor = _cursor(page[-1]) if len(found) > limit else None
-    return json_response({"items": [views.occurrence(o) for o in page], "next_cursor": next_cursor})
+    window = request.app[CONFIG].join_window
+    items = [views.occurrence(o, window) for o in page]
+    return json_response({"items": items, "next_cursor": next_cursor})
 
 
 async def get_occurrence(request: web.Request) -> web.Response:
     found = await occurrence_or_404(request, path_id(request))
-    return json_response(views.occurrence(found))
+    return json_response(views.occurrence(found, request.app[CONFIG].join_window))
 
 
 async def update_occurrence(request: web.Request) -> web.Response:
@@ -104,7 +106,7 @@ async def update_occurrence(request: web.Request) -> web.Response:
         raise ApiError(
             409, "time_taken", "Another occurrence of this session already starts at that time."
         ) from None
-    return json_response(views.occurrence(edited))
+    return json_response(views.occurrence(edited, request.app[CONFIG].join_window))
 
 
 async def cancel_occurrence(request: web.Request) -> web.Response:
@@ -117,7 +119,7 @@ async def cancel_occurrence(request: web.Request) -> web.Response:
         raise ApiError(409, "occurrence_ended", "This occurrence has already ended.") from None
     except bookings.NoSuchOccurrence:
         raise ApiError(404, "not_found", f"There is no occurrence {found.id}.") from None
-    return json_response(views.occurrence(cancelled))
+    return json_response(views.occurrence(cancelled, request.app[CONFIG].join_window))
 
 
 def setup(app: web.Application) -> None:

@@ -91,7 +91,7 @@ async def _view(request: web.Request, found: Session) -> dict[str, object]:
     tz = recurrence.zone(found.fields.timezone)
     shown = views.session(found, recurrence.describe(found.fields.rrule, tz))
     listed = await occurrences.of_session(request.app[DB], found.id)
-    shown["occurrences"] = [views.occurrence(o) for o in listed]
+    shown["occurrences"] = [views.occurrence(o, request.app[CONFIG].join_window) for o in listed]
     return shown
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -38,7 +38,8 @@ def user(u: User) -> dict[str, object]:
     }
 
 
-def occurrence(o: Occurrence) -> dict[str, object]:
+def occurrence(o: Occurrence, join_window: timedelta) -> dict[str, object]:
+    """``join_window``: how long before the start its room lets people in (ApiConfig)."""
     return {
         "id": o.id,
         "session_id": o.session_id,
@@ -56,6 +57,7 @@ def occurrence(o: Occurrence) -> dict[str, object]:
         "seats_left": o.seats_left,
         "waitlisted": o.waitlisted,
         "edited_individually": o.detached,
+        "room_opens_at": instant(o.starts_at - join_window),
     }
 
 

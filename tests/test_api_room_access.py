@@ -12,7 +12,7 @@ import aiohttp
 from livekit import api as lkapi
 
 from colearn.wire import ATTR_ROLE
-from tests.support.api_client import PASSWORD, Actor, Api
+from tests.support.api_client import PASSWORD, Actor, Api, running_api
 from tests.support.rtc_client import RtcParticipant
 from tests.support.sse import SseStream, kind
 from tests.support.stack import RunningStack
@@ -48,6 +48,19 @@ async def test_tokens_open_with_the_join_window_and_close_at_the_end(api: Api) -
     api.clock.now = STARTS + timedelta(minutes=60)
     ended = await api.call("POST", path, as_=learner)
     assert ended.status == 403 and ended.error_code == "ended"
+
+
+async def test_the_page_is_told_when_the_room_opens_with_the_servers_join_window(
+    db_url: str,
+) -> None:
+    async with running_api(db_url, join_window_minutes=40) as api:
+        _, learner, occurrence = await _booked_occurrence(api)
+        assert occurrence["room_opens_at"] == "2026-03-02T17:20:00Z"
+        mine = await api.call("GET", "/api/bookings", as_=learner)
+        assert mine.body["items"][0]["occurrence"]["room_opens_at"] == "2026-03-02T17:20:00Z"
+        api.clock.now = STARTS - timedelta(minutes=40)  # the room does open then
+        path = f"/api/occurrences/{occurrence['id']}/token"
+        assert (await api.call("POST", path, as_=learner)).status == 200
 
 
 async def test_a_participant_token_joins_only_that_room_with_participant_rights(api: Api) -> None:

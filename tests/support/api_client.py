@@ -153,9 +153,11 @@ async def running_api(
     clock: Clock | None = None,
     mail: MailConfig = NO_SMTP,
     verification: bool = VERIFICATION,
+    join_window_minutes: int = 15,
 ) -> AsyncIterator[Api]:
     clock = clock or Clock()
     config = ApiConfig(
+        join_window=timedelta(minutes=join_window_minutes),
         db_url=db_url,
         host="127.0.0.1",
         port=0,

@@ -7,7 +7,8 @@ import { markJoinClick, roomWindow } from '../lib/timing';
 
 interface Props {
   occurrenceId: number;
-  startsAt: string;
+  /** When its room lets people in (the occurrence's room_opens_at). */
+  opensAt: string;
   endsAt: string;
   /** The visible text ("Join", "Open the room") and the full accessible name it starts. */
   text: string;
@@ -23,9 +24,9 @@ function useNow(everyMs: number): number {
   return now;
 }
 
-export function RoomEntry({ occurrenceId, startsAt, endsAt, text, label }: Props) {
+export function RoomEntry({ occurrenceId, opensAt, endsAt, text, label }: Props) {
   const now = useNow(15_000);
-  const state = roomWindow(startsAt, endsAt, now);
+  const state = roomWindow(opensAt, endsAt, now);
   if (state.kind === 'ended') return null;
   if (state.kind === 'before') {
     return (

@@ -54,7 +54,7 @@ export function MeetingAdmin({ occurrence, presence, series, inSeriesCard = fals
         <div className="actions">
           <RoomEntry
             occurrenceId={occurrence.id}
-            startsAt={occurrence.starts_at}
+            opensAt={occurrence.room_opens_at}
             endsAt={occurrence.ends_at}
             text="Open the room"
             label={`Open the room of ${occurrence.title}`}

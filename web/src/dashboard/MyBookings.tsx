@@ -45,7 +45,7 @@ export function MyBookings({ bookings, onChanged }: Props) {
                 {booking.status === 'booked' && !cancelled ? (
                   <RoomEntry
                     occurrenceId={occurrence.id}
-                    startsAt={occurrence.starts_at}
+                    opensAt={occurrence.room_opens_at}
                     endsAt={occurrence.ends_at}
                     text="Join"
                     label={`Join ${occurrence.title}`}

@@ -14,14 +14,12 @@ export function markJoinClick(): void {
   performance.mark(JOIN_CLICK);
 }
 
-/** Minutes before the start from which a room lets people in: the API's
- * COLEARN_JOIN_WINDOW_MINUTES default (api/room_access.py refuses earlier with too_early). */
-export const JOIN_WINDOW_MINUTES = 15;
-
 export type RoomWindow = { kind: 'before'; opensAt: number } | { kind: 'open' } | { kind: 'ended' };
 
-export function roomWindow(startsAt: string, endsAt: string, now: number = Date.now()): RoomWindow {
-  const opensAt = new Date(startsAt).getTime() - JOIN_WINDOW_MINUTES * 60000;
+/** Where a room stands: `opens` is the occurrence's `room_opens_at`, from the API's join window
+ * (COLEARN_JOIN_WINDOW_MINUTES; api/room_access.py refuses earlier with too_early). */
+export function roomWindow(opens: string, endsAt: string, now: number = Date.now()): RoomWindow {
+  const opensAt = new Date(opens).getTime();
   if (now < opensAt) return { kind: 'before', opensAt };
   if (now >= new Date(endsAt).getTime()) return { kind: 'ended' };
   return { kind: 'open' };
