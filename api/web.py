@@ -14,13 +14,16 @@ from pathlib import Path
 from aiohttp import web
 
 from api.errors import ApiError
+from api.keys import DB
+from db import occurrences
 
 WEB = Path(__file__).resolve().parent.parent / "web"
 DIST = WEB / "dist"
 MEDIAPIPE = WEB / "mediapipe"
 
 # Client-side routes of web/src/App.tsx.
-PAGE_ROUTES = ("/", "/sign-in", "/sign-up", "/dashboard", r"/room/{id:[1-9]\d{0,17}}", "/guest")
+PAGE_ROUTES = ("/", "/sign-in", "/sign-up", "/dashboard", "/guest")
+ROOM_ROUTE = r"/room/{id:[1-9]\d{0,17}}"
 PAGE_ROUTES += ("/notebook", "/review")  # the learner's vocabulary (docs/vocabulary.md)
 # the links in account mails, and asking for one (docs/accounts.md)
 PAGE_ROUTES += ("/verify-email", "/reset-password", "/forgot-password")
@@ -57,6 +60,15 @@ async def page(request: web.Request) -> web.FileResponse:
     return web.FileResponse(index, headers={"Cache-Control": "no-cache"})
 
 
+async def room_page(request: web.Request) -> web.FileResponse:
+    """A room's page; for an occurrence that does not exist, the same page (it says so) with
+    404, so that crawlers, link checkers and scripts see the address leads nowhere."""
+    shown = await page(request)
+    if await occurrences.occurrence(request.app[DB], int(request.match_info["id"])) is None:
+        shown.set_status(404)
+    return shown
+
+
 async def asset(request: web.Request) -> web.FileResponse:
     path = _file(request.app[DIST_KEY] / "assets", request.match_info["name"])
     return web.FileResponse(path, headers={"Cache-Control": IMMUTABLE})
@@ -76,5 +88,6 @@ def setup(app: web.Application, *, dist: Path = DIST, mediapipe_dir: Path = MEDI
     app[MEDIAPIPE_KEY] = mediapipe_dir
     for route in PAGE_ROUTES:
         app.router.add_get(route, page)
+    app.router.add_get(ROOM_ROUTE, room_page)
     app.router.add_get(r"/assets/{name:[\w.-]+}", asset)
     app.router.add_get(r"/mediapipe/{name:[\w./-]+}", mediapipe)

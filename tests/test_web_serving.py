@@ -4,6 +4,7 @@ when the page has not been built."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest_asyncio
@@ -13,7 +14,8 @@ from aiohttp.test_utils import TestClient, TestServer
 from api import web as web_page
 from api.app import create_app
 from api.config import ApiConfig
-from tests.support.api_client import OFFLINE_LIVEKIT
+from api.keys import CONFIG
+from tests.support.api_client import OFFLINE_LIVEKIT, Api, Clock
 
 INDEX = "<!doctype html><title>Co~Learn</title>"
 
@@ -41,12 +43,26 @@ async def built(db_url: str, tmp_path: Path) -> AsyncIterator[TestClient]:
 
 
 async def test_the_page_answers_at_its_own_routes_and_is_revalidated(built: TestClient) -> None:
-    for path in ("/", "/sign-in", "/sign-up", "/dashboard", "/room/12"):
+    api = Api(built, Clock(), built.app[CONFIG])
+    ada = await api.register("facilitator", "Ada")
+    tomorrow = (datetime.now(UTC) + timedelta(days=1)).isoformat()  # this API's clock is real
+    session = await api.create_session(ada, starts_at=tomorrow)
+    room = f"/room/{session['occurrences'][0]['id']}"
+    for path in ("/", "/sign-in", "/sign-up", "/dashboard", room):
         response = await built.get(path)
         assert response.status == 200, path
         assert response.content_type == "text/html"
         assert await response.text() == INDEX
         assert response.headers["Cache-Control"] == "no-cache"
+
+
+async def test_a_room_that_does_not_exist_is_the_page_with_404(built: TestClient) -> None:
+    response = await built.get("/room/987654")
+    assert response.status == 404  # for link checkers and scripts; the page says so to people
+    assert response.content_type == "text/html"
+    assert await response.text() == INDEX
+    too_long = await built.get("/room/1234567890123456789")
+    assert too_long.status == 404 and (await too_long.json())["error"]["code"] == "not_found"
 
 
 async def test_hashed_assets_are_cached_for_a_year(built: TestClient) -> None:

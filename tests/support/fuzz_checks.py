@@ -10,9 +10,14 @@ import schemathesis
 
 @schemathesis.check
 def json_error_shape(ctx, response, case) -> bool | None:  # type: ignore[no-untyped-def]
-    """Every 4xx/5xx answer is ``{"error": {"code": str, "message": str}}``."""
+    """Every 4xx/5xx answer is ``{"error": {"code": str, "message": str}}``, but for the web
+    page's own 404 (text/html: the page, which tells a person there is no such room)."""
     if response.status_code < 400 or case.operation.path == "/readyz":
         return None  # /readyz's 503 is its readiness report (a documented schema of its own)
+    if response.status_code == 404 and not case.operation.path.startswith("/api/"):
+        headers = {name.lower(): values for name, values in response.headers.items()}
+        if headers.get("content-type", [""])[0].startswith("text/html"):
+            return None
     try:
         body = json.loads(response.content)
     except ValueError:
