@@ -13,6 +13,14 @@ A worker on this machine whose process is gone is known dead at once, without wa
 its heartbeat to go stale: a worker restarted after a crash takes its rooms back as soon as
 it has registered. (A pid reused by another process only delays that to the heartbeat.)
 
+A room livekit-server no longer lists is forgotten (its presence closed) only once it has
+been missing for ``FORGET_AFTER_S``: a single node keeps its rooms in memory only, so a
+restarted livekit-server lists none until their people have reconnected, a few seconds
+later. Forgotten at once, every stay closed and the room, made again, waited out
+``NEW_ROOM_GRACE_MS`` for an automatic dispatch that went nowhere (the worker registers
+again only after its own back-off); kept, it gets its agent as soon as it is listed
+(tests/test_livekit_restart.py).
+
 The dead agent is removed from the room first. Left in place, it would be evicted by the
 new agent, which has the same identity, and livekit-server, which tracks agent jobs by
 identity, would then end the new agent's job in its place (seen: the new agent leaves
@@ -46,6 +54,8 @@ HEARTBEAT_S = 0.5
 STALE_AFTER = timedelta(seconds=2)
 # A room this young may still be getting its agent from automatic dispatch.
 NEW_ROOM_GRACE_MS = 10_000
+# Longer than LiveKit clients go on trying to reconnect to a restarted server.
+FORGET_AFTER_S = 30.0
 
 
 def this_worker_id() -> str:
@@ -77,6 +87,7 @@ class Redispatcher:
         self._store = store
         self._livekit = livekit
         self._running_jobs = running_jobs
+        self._missing_since: dict[str, float] = {}  # room -> time.monotonic() first missed
 
     async def run(self) -> None:
         """Heartbeat and check every ``HEARTBEAT_S``, until cancelled."""
@@ -121,9 +132,19 @@ class Redispatcher:
                 log.info("room %s had no live agent: dispatched a new one", room.name)
                 dispatched.append(room.name)
         names = {room.name for room in active}
-        for lease in leases.values():
-            if lease.room_name not in names and not lease.held:
-                await self._forget(lease.room_name, alive)
+        missing = {
+            lease.room_name
+            for lease in leases.values()
+            if lease.room_name not in names and not lease.held
+        }
+        checked = time.monotonic()
+        self._missing_since = {
+            name: self._missing_since.get(name, checked) for name in sorted(missing)
+        }
+        for name, since in list(self._missing_since.items()):
+            if checked - since >= FORGET_AFTER_S:
+                await self._forget(name, alive)
+                del self._missing_since[name]
         return dispatched
 
     async def _claim(self, room_name: str, now: datetime, alive: Liveness) -> bool:

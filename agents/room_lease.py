@@ -12,7 +12,7 @@ import asyncio
 import logging
 from datetime import UTC, datetime
 
-from livekit import rtc
+from livekit import api, rtc
 from livekit.agents import JobContext
 
 from agents.store import WorkerStore
@@ -25,6 +25,7 @@ ROOM_OVER = (rtc.DisconnectReason.ROOM_DELETED, rtc.DisconnectReason.ROOM_CLOSED
 # Longer than a network blip the SDK rides out, short enough that a room whose node died
 # has an agent again soon after it is made on another node.
 RECONNECT_GIVE_UP_S = 5.0
+ASK_SERVER_S = 2.0
 
 
 async def hold(ctx: JobContext, store: WorkerStore, worker_id: str) -> Held:
@@ -35,10 +36,16 @@ async def hold(ctx: JobContext, store: WorkerStore, worker_id: str) -> Held:
     )
     reasons: list[rtc.DisconnectReason.ValueType] = []
     ctx.room.on("disconnected", reasons.append)
-    _give_up_when_reconnecting_too_long(ctx)
+    gave_up = _give_up_when_reconnecting_too_long(ctx)
 
     async def _let_go() -> None:
-        ended = bool(reasons) and reasons[0] in ROOM_OVER
+        if reasons and reasons[0] != rtc.DisconnectReason.CLIENT_INITIATED:
+            ended = reasons[0] in ROOM_OVER
+        else:
+            # The job of a deleted room can end (and leave the room itself) before the room
+            # hears why: ask. A job that gave up reconnecting leaves a room that goes on
+            # (its server may be restarting, tests/test_livekit_restart.py).
+            ended = not gave_up and await _room_gone(room_name)
         now = datetime.now(UTC)
         still_held = await asyncio.wrap_future(
             store.write(agent_rooms.release, held.room, job_id, now, ended)
@@ -47,19 +54,35 @@ async def hold(ctx: JobContext, store: WorkerStore, worker_id: str) -> Held:
             outcome = "another agent holds it now"
         else:
             outcome = "room ended, presence closed" if ended else "released for the next agent"
-        log.info("agent let go of room %s: %s", room_name, outcome)
+        why = rtc.DisconnectReason.Name(reasons[0]) if reasons else "no reason heard"
+        log.info("agent let go of room %s (%s): %s", room_name, why, outcome)
 
     ctx.add_shutdown_callback(_let_go)
     return held
 
 
-def _give_up_when_reconnecting_too_long(ctx: JobContext) -> None:
+async def _room_gone(room_name: str) -> bool:
+    """True only if livekit-server answers that the room does not exist."""
+    try:
+        async with api.LiveKitAPI() as lkapi:  # LIVEKIT_URL, _API_KEY, _API_SECRET
+            listed = await asyncio.wait_for(
+                lkapi.room.list_rooms(api.ListRoomsRequest(names=[room_name])), ASK_SERVER_S
+            )
+    except Exception as exc:
+        log.info("could not ask whether room %s still exists: %s", room_name, exc)
+        return False
+    return not listed.rooms
+
+
+def _give_up_when_reconnecting_too_long(ctx: JobContext) -> list[bool]:
     """A job whose livekit-server node died keeps trying to reconnect to it for tens of
     seconds, and while it runs its worker's heartbeat keeps the room held, so nobody gives
     the room (re-created on another node) a new agent. After ``RECONNECT_GIVE_UP_S`` the job
     ends: its hold goes, and the re-dispatch check sends a fresh agent wherever the room is
-    now (tests/test_cluster.py kills a node). A blip shorter than that changes nothing."""
+    now (tests/test_cluster.py kills a node). A blip shorter than that changes nothing.
+    Returns a list that is non-empty (true) once the job has given up."""
     pending: list[asyncio.TimerHandle] = []
+    gave_up: list[bool] = []
 
     def reconnecting() -> None:
         loop = asyncio.get_running_loop()
@@ -71,6 +94,7 @@ def _give_up_when_reconnecting_too_long(ctx: JobContext) -> None:
 
     def give_up() -> None:
         pending.clear()
+        gave_up.append(True)
         log.warning(
             "agent could not reconnect to room %s within %.0f s: leaving it to a new agent",
             ctx.room.name,
@@ -80,3 +104,4 @@ def _give_up_when_reconnecting_too_long(ctx: JobContext) -> None:
 
     ctx.room.on("reconnecting", reconnecting)
     ctx.room.on("reconnected", reconnected)
+    return gave_up
