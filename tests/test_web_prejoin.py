@@ -165,6 +165,42 @@ async def test_prejoin_preview_camera_off_device_switch_and_remembered_choices(
     await expect(page.get_by_role("button", name="Microphone on")).to_be_visible()
 
 
+async def test_background_blur_chosen_before_joining_carries_into_the_room(
+    browser: Browser,  # noqa: F811
+    api_url: str,
+    http: aiohttp.ClientSession,
+    users: list[WebUser],
+) -> None:
+    _, account, occurrence, _title = await _meeting_with_learner(http, api_url, "Bea Blur")
+    learner = await open_user(browser, api_url, DESKTOP)
+    users.append(learner)
+    await learner.sign_in(account["email"], PASSWORD)
+    page = learner.page
+    await page.goto(f"/room/{occurrence}")
+    await page.wait_for_function(PREVIEW_PLAYING, timeout=15_000)
+    preview = page.locator(".prejoin-video")
+    await expect(preview).to_have_attribute("data-blur", "off")
+    await page.get_by_role("checkbox", name="Blur background").check()
+    # MediaPipe's first blurred frame (its WASM and model come from this server)
+    await expect(preview).to_have_attribute("data-blur", "on", timeout=60_000)
+    await expect(page.get_by_role("status").filter(has_text="Background blurred")).to_be_visible()
+    await _no_serious_violations(learner, "prejoin-blurred")
+
+    # into the room blurred, without pressing anything again
+    await page.get_by_role("button", **JOIN).click()
+    await expect(page.locator("[data-blur]")).to_have_attribute("data-blur", "on", timeout=60_000)
+    await expect(page.get_by_role("button", name="Blur on")).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    # turned off in the room, and the next visit's preview remembers that
+    await page.get_by_role("button", name="Blur on").click()
+    await expect(page.locator("[data-blur]")).to_have_attribute("data-blur", "off")
+    await page.get_by_role("button", name="Leave").click()
+    await page.get_by_role("button", name="Hang up").click()
+    await page.goto(f"/room/{occurrence}")
+    await expect(page.get_by_role("checkbox", name="Blur background")).not_to_be_checked()
+
+
 async def test_prejoin_says_when_camera_and_microphone_are_blocked(
     browser: Browser,  # noqa: F811
     api_url: str,

@@ -2,8 +2,14 @@
 
 import { useLocalParticipant } from '@livekit/components-react';
 import type { LocalVideoTrack } from 'livekit-client';
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { startBlur, stopBlur } from './blur';
+import { loadChoices, saveChoices } from './devices';
+
+/** Remember the blur for the next visit's pre-join screen. */
+function rememberBlur(blur: boolean): void {
+  saveChoices({ ...loadChoices(), blur });
+}
 
 type BlurState = 'off' | 'starting' | 'on' | 'stopping';
 
@@ -12,6 +18,8 @@ export function BlurToggle({ onProblem }: { onProblem: (message: string) => void
   const [state, setState] = useState<BlurState>('off');
   const frames = useRef(0);
   const track = cameraTrack?.track as LocalVideoTrack | undefined;
+  // blur chosen on the pre-join screen: start it as soon as the camera is published
+  const chosen = useRef(loadChoices().blur);
 
   const toggle = async () => {
     if (!track) return;
@@ -25,6 +33,7 @@ export function BlurToggle({ onProblem }: { onProblem: (message: string) => void
         });
       } catch (failure) {
         setState('off');
+        rememberBlur(false);
         onProblem(`Background blur could not start: ${failure instanceof Error ? failure.message : 'unknown error'}`);
       }
     } else if (state === 'on' || state === 'starting') {
@@ -37,6 +46,13 @@ export function BlurToggle({ onProblem }: { onProblem: (message: string) => void
     }
   };
 
+  useEffect(() => {
+    if (chosen.current && track && isCameraEnabled && state === 'off') {
+      chosen.current = false;
+      void toggle();
+    }
+  });
+
   const pressed = state === 'on' || state === 'starting';
   const label = { off: 'Blur background', starting: 'Starting blur…', on: 'Blur on', stopping: 'Stopping blur…' }[state];
   return (
@@ -47,7 +63,10 @@ export function BlurToggle({ onProblem }: { onProblem: (message: string) => void
       data-blur={state}
       disabled={!track || !isCameraEnabled || state === 'stopping'}
       title={!isCameraEnabled ? 'Turn your camera on to blur its background' : undefined}
-      onClick={() => void toggle()}
+      onClick={() => {
+        rememberBlur(state === 'off');
+        void toggle();
+      }}
     >
       {label}
     </button>

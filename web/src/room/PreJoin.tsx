@@ -7,6 +7,7 @@ import { createAudioAnalyser, Track, type LocalAudioTrack, type LocalVideoTrack 
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { markJoinClick } from '../lib/timing';
 import { canChooseSpeaker, hasWebRtc, loadChoices, problemOf, saveChoices, type DeviceChoices, type DeviceProblem } from './devices';
+import { startBlur, stopBlur } from './blur';
 import { PreJoinProblem } from './PreJoinProblem';
 import { DeviceSelect, useDeviceList } from './PreJoinDevices';
 import './PreJoin.css';
@@ -110,7 +111,7 @@ function Preview({ choices, update, problem, setProblem }: PreviewProps) {
 
   return (
     <div className="prejoin-body" data-problem={problem ?? undefined}>
-      <CameraPreview track={video} />
+      <CameraPreview track={video} blur={choices.blur} />
       <div className="prejoin-settings">
         <fieldset className="prejoin-toggles">
           <legend>Join with</legend>
@@ -121,6 +122,10 @@ function Preview({ choices, update, problem, setProblem }: PreviewProps) {
           <label>
             <input type="checkbox" checked={choices.audioEnabled} onChange={(e) => update({ audioEnabled: e.target.checked })} />
             Microphone on
+          </label>
+          <label>
+            <input type="checkbox" checked={choices.blur} disabled={!video} onChange={(e) => update({ blur: e.target.checked })} />
+            Blur background
           </label>
         </fieldset>
         <DeviceSelect kind="videoinput" devices={cameras} value={choices.videoDeviceId} onChange={(id) => update({ videoDeviceId: id })} />
@@ -134,8 +139,9 @@ function Preview({ choices, update, problem, setProblem }: PreviewProps) {
   );
 }
 
-function CameraPreview({ track }: { track: LocalVideoTrack | undefined }) {
+function CameraPreview({ track, blur }: { track: LocalVideoTrack | undefined; blur: boolean }) {
   const ref = useRef<HTMLVideoElement>(null);
+  const blurred = usePreviewBlur(track, blur);
   useEffect(() => {
     const element = ref.current;
     if (!track || !element) return;
@@ -145,14 +151,40 @@ function CameraPreview({ track }: { track: LocalVideoTrack | undefined }) {
     };
   }, [track]);
   return (
-    <div className="prejoin-video">
+    <div className="prejoin-video" data-blur={track && blur ? blurred : 'off'}>
       {track ? (
         <video ref={ref} muted playsInline autoPlay aria-label="Your camera preview" />
       ) : (
         <p className="prejoin-camera-off">Camera off</p>
       )}
+      {track && blur ? (
+        <p className="prejoin-blur-state" role="status">
+          {{ starting: 'Starting blur…', on: 'Background blurred', failed: 'Background blur is not available in this browser', off: '' }[blurred]}
+        </p>
+      ) : null}
     </div>
   );
+}
+
+type PreviewBlur = 'off' | 'starting' | 'on' | 'failed';
+
+/** Blur the preview's background while `wanted`: 'on' once a blurred frame was made. */
+function usePreviewBlur(track: LocalVideoTrack | undefined, wanted: boolean): PreviewBlur {
+  const [state, setState] = useState<PreviewBlur>('off');
+  useEffect(() => {
+    if (!track || !wanted) {
+      setState('off');
+      return;
+    }
+    let current = true;
+    setState('starting');
+    startBlur(track, () => current && setState('on')).catch(() => current && setState('failed'));
+    return () => {
+      current = false;
+      stopBlur(track).catch(() => undefined);
+    };
+  }, [track, wanted]);
+  return state;
 }
 
 /** The microphone's loudness, ten times a second: speak and it moves. */

@@ -10,6 +10,8 @@ export interface DeviceChoices {
   videoDeviceId: string;
   audioDeviceId: string;
   audioOutputDeviceId: string;
+  /** Background blur on the camera, from the pre-join preview into the room. */
+  blur: boolean;
 }
 
 const KEY = 'colearn:device-choices';
@@ -19,6 +21,7 @@ const DEFAULTS: DeviceChoices = {
   videoDeviceId: '',
   audioDeviceId: '',
   audioOutputDeviceId: '',
+  blur: false,
 };
 
 export function loadChoices(): DeviceChoices {
