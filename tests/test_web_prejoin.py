@@ -10,10 +10,15 @@ each state go to test-artifacts/."""
 from __future__ import annotations
 
 import uuid
+import wave
+from collections.abc import AsyncIterator
+from pathlib import Path
 
 import aiohttp
+import numpy as np
 import pytest
-from playwright.async_api import Browser, Page, expect
+import pytest_asyncio
+from playwright.async_api import Browser, Page, async_playwright, expect
 
 from tests.support import axe
 from tests.support.api_client import PASSWORD
@@ -65,8 +70,38 @@ async def _meter_range(page: Page, enough: float = 0.05) -> float:
     return max(seen) - min(seen)
 
 
+def _talking(path: Path) -> Path:
+    """Two seconds of a 440 Hz tone switched on and off every quarter second."""
+    rate = 48_000
+    t = np.arange(2 * rate) / rate
+    tone = 0.5 * np.sin(2 * np.pi * 440 * t) * ((t * 4).astype(int) % 2 == 0)
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes((tone * 32767).astype(np.int16).tobytes())
+    return path
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def talking_browser(tmp_path: Path) -> AsyncIterator[Browser]:
+    """Chromium whose fake microphone plays a file of its own. Its default fake microphone
+    beeps only while a fake camera captures (the beeps are timed by the fake video frames),
+    so with the camera off it is silent: no way to see that the microphone kept going."""
+    flags = [*FLAGS, f"--use-file-for-fake-audio-capture={_talking(tmp_path / 'talk.wav')}"]
+    async with async_playwright() as playwright:
+        launched = await playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=flags, headless=True
+        )
+        try:
+            yield launched
+        finally:
+            await launched.close()
+
+
 async def test_prejoin_preview_camera_off_device_switch_and_remembered_choices(
     browser: Browser,  # noqa: F811
+    talking_browser: Browser,
     api_url: str,
     http: aiohttp.ClientSession,
     users: list[WebUser],
@@ -75,7 +110,7 @@ async def test_prejoin_preview_camera_off_device_switch_and_remembered_choices(
         http, api_url, "Lee Learner"
     )
     host = await open_user(browser, api_url, DESKTOP)
-    learner = await open_user(browser, api_url, DESKTOP)
+    learner = await open_user(talking_browser, api_url, DESKTOP)
     users.extend([host, learner])
     await host.sign_in(host_account["email"], PASSWORD)
     await learner.sign_in(account["email"], PASSWORD)
