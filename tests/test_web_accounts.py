@@ -192,3 +192,52 @@ async def test_a_forgotten_password_is_reset_from_the_mailed_link(
         page.get_by_role("heading", name="This link does not work any more")
     ).to_be_visible()
     await expect(page.get_by_role("link", name="Ask for a new link")).to_be_visible()
+
+
+async def test_my_sign_ins_can_be_ended_and_a_new_password_ends_the_others(
+    browser: Browser,  # noqa: F811
+    careful_url: str,
+) -> None:
+    async with aiohttp.ClientSession() as http:
+        known = await register(http, careful_url, "participant", "Sid Signins")
+    here = await open_user(browser, careful_url, PHONE)
+    laptop = await open_user(browser, careful_url, DESKTOP)
+    tablet = await open_user(browser, careful_url, DESKTOP)
+    try:
+        for user in (here, laptop, tablet):
+            await user.sign_in(known["email"], PASSWORD)
+        page = here.page
+        await page.goto("/dashboard")
+        card = page.get_by_role("region", name="Your account")
+        listed = card.get_by_role("list", name="Where you are signed in").get_by_role("listitem")
+        # the sign-in used for registering, and these three browsers
+        await expect(listed).to_have_count(4)
+        await expect(listed.filter(has_text="this browser")).to_have_count(1)
+        await _accessible(page, "the account card")
+        await here.screenshot("web-accounts-sign-ins-phone")
+
+        # end one other sign-in: that browser is signed out, the others are not
+        await card.get_by_role("button", name=re.compile("^Sign out ")).first.click()
+        await expect(card.get_by_role("status")).to_contain_text("Signed out")
+        await expect(listed).to_have_count(3)
+        still = [
+            (await user.context.request.get("/api/auth/me")).status for user in (laptop, tablet)
+        ]
+        assert sorted(still) == [200, 401], still
+
+        # a new password: a wrong current one is refused; then every other sign-in ends
+        await card.get_by_label("Current password").fill("not my password")
+        await card.get_by_label("New password", exact=True).fill(NEW_PASSWORD)
+        await card.get_by_label("New password again").fill(NEW_PASSWORD)
+        await card.get_by_role("button", name="Change password").click()
+        await expect(card.get_by_role("alert")).to_be_visible()
+        await card.get_by_label("Current password").fill(PASSWORD)
+        await card.get_by_role("button", name="Change password").click()
+        await expect(card.get_by_role("status")).to_contain_text("Password changed; 2 other")
+        await expect(listed).to_have_count(1)
+        for user in (laptop, tablet):
+            assert (await user.context.request.get("/api/auth/me")).status == 401
+        assert (await here.context.request.get("/api/auth/me")).status == 200
+    finally:
+        for user in (here, laptop, tablet):
+            await user.context.close()

@@ -3,7 +3,7 @@
 // document before it builds, so a shape the server changes fails the page's type check
 // instead of drifting.
 
-import type { components } from './api.gen';
+import type { components, paths } from './api.gen';
 
 type Schemas = components['schemas'];
 
@@ -27,6 +27,8 @@ export type InvitationAnswer = Schemas['InvitationAnswer'];
 export type GuestInvitation = Schemas['GuestInvitation'];
 export type InvitationStatus = Invitation['status'];
 export type MailSettings = Schemas['MailSettings'];
+/** GET /api/me/sign-ins: one's sign-ins that still work, `current` marking this one. */
+export type MySignIns = paths['/api/me/sign-ins']['get']['responses'][200]['content']['application/json'];
 
 /** A page of a list the API pages through (SessionPage, OccurrencePage, ...). */
 export interface Page<T> {

@@ -1,3 +1,4 @@
+import { AccountCard } from '../dashboard/AccountCard';
 import { PastMeetings } from '../dashboard/PastMeetings';
 import { SessionForm } from '../dashboard/SessionForm';
 import { UpcomingMeetings } from '../dashboard/UpcomingMeetings';
@@ -14,6 +15,7 @@ export function FacilitatorDashboard({ user }: { user: User }) {
         <SessionForm onCreated={upcoming.reload} />
         <UpcomingMeetings listing={upcoming} />
         <PastMeetings facilitatorId={user.id} identity={`user-${user.id}`} />
+        <AccountCard />
       </div>
     </div>
   );

@@ -1,6 +1,7 @@
 import { useCallback } from 'react';
 import { MyBookings } from '../dashboard/MyBookings';
 import { MyInvitations } from '../dashboard/MyInvitations';
+import { AccountCard } from '../dashboard/AccountCard';
 import { MailSettingsCard } from '../dashboard/MailSettingsCard';
 import { OpenSessions } from '../dashboard/OpenSessions';
 import { PastSessions } from '../dashboard/PastSessions';
@@ -50,6 +51,7 @@ export function ParticipantDashboard({ user }: { user: User }) {
         <OpenSessions bookedIds={bookedIds} onBooked={reload} />
         <PastSessions bookings={past} identity={`user-${user.id}`} />
         <MailSettingsCard />
+        <AccountCard />
       </div>
     </div>
   );
