@@ -18,7 +18,7 @@ import aiohttp
 import numpy as np
 import pytest
 import pytest_asyncio
-from playwright.async_api import Browser, Page, async_playwright, expect
+from playwright.async_api import Browser, Page, expect
 
 from tests.support import axe
 from tests.support.api_client import PASSWORD
@@ -29,6 +29,7 @@ from tests.support.browser import (  # noqa: F401  (browser is a fixture)
     PHONE,
     WebUser,
     browser,
+    chromium,
     open_user,
 )
 from tests.support.web_api import one_meeting, post_as, register
@@ -88,15 +89,9 @@ async def talking_browser(tmp_path: Path) -> AsyncIterator[Browser]:
     """Chromium whose fake microphone plays a file of its own. Its default fake microphone
     beeps only while a fake camera captures (the beeps are timed by the fake video frames),
     so with the camera off it is silent: no way to see that the microphone kept going."""
-    flags = [*FLAGS, f"--use-file-for-fake-audio-capture={_talking(tmp_path / 'talk.wav')}"]
-    async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=flags, headless=True
-        )
-        try:
-            yield launched
-        finally:
-            await launched.close()
+    audio = f"--use-file-for-fake-audio-capture={_talking(tmp_path / 'talk.wav')}"
+    async with chromium([audio]) as launched:
+        yield launched
 
 
 async def test_prejoin_preview_camera_off_device_switch_and_remembered_choices(

@@ -17,8 +17,8 @@ import aiohttp
 from livekit import api as lkapi
 from playwright.async_api import Browser, expect
 
+from tests.support import axe
 from tests.support.api_client import PASSWORD
-from tests.support.axe import describe, violations
 from tests.support.browser import (  # noqa: F401  (browser is a fixture)
     DESKTOP,
     PHONE,
@@ -43,19 +43,6 @@ MediaStreamTrack.prototype.clone = function () {
 };
 """
 LIVE_CLONES = "window.audioClones.filter(t => t.readyState === 'live').length"
-
-
-async def _axe(user: WebUser, state: str, problems: list[str]) -> None:
-    await user.screenshot(f"room-end-{state}")
-    found = await violations(user.page)
-    if found:
-        problems.append(f"{state}:\n{describe(found)}")
-
-
-async def _join(user: WebUser, occurrence: int, title: str) -> None:
-    await user.page.goto(f"/room/{occurrence}")
-    await user.page.get_by_role("button", name="Join", exact=True).click()
-    await expect(user.page.get_by_role("heading", name=title)).to_be_visible()
 
 
 async def _status(http: aiohttp.ClientSession, url: str, token: str) -> tuple[int, str]:
@@ -86,8 +73,8 @@ async def test_muted_hint_speaking_tile_and_end_for_all(
         await user.context.add_init_script(COUNT_CLONES)
     await host.sign_in(host_account["email"], PASSWORD)
     await phone.sign_in(learner_account["email"], PASSWORD)
-    await _join(host, occurrence, title)
-    await _join(phone, occurrence, title)
+    await host.join_room(occurrence, title)
+    await phone.join_room(occurrence, title)
     await eventually(host.remote_video_playing, within=30, what="the learner's video")
     problems: list[str] = []
 
@@ -112,8 +99,8 @@ async def test_muted_hint_speaking_tile_and_end_for_all(
         await expect(hint).to_have_text(HINT, timeout=SEEN_WITHIN_MS)
         await expect(hint).to_have_attribute("aria-live", "polite")
         assert await user.page.evaluate(LIVE_CLONES) == 1
-    await _axe(phone, "phone-muted-hint", problems)
-    await _axe(host, "desktop-muted-hint", problems)
+    await axe.collect(phone, "room-end-phone-muted-hint", problems)
+    await axe.collect(host, "room-end-desktop-muted-hint", problems)
     # ... nothing of it reaches the others: the muted learner's tile stops lighting
     await expect(speaking).to_have_count(0, timeout=SEEN_WITHIN_MS)
     # dismissed, it stays away while still muted
@@ -146,11 +133,11 @@ async def test_muted_hint_speaking_tile_and_end_for_all(
     choice = host.page.get_by_role("group", name="Leave the call?")
     await expect(choice.get_by_role("button", name="Hang up")).to_be_visible()
     await expect(choice.get_by_role("button", name="End meeting for all")).to_be_visible()
-    await _axe(host, "desktop-facilitator-leave", problems)
+    await axe.collect(host, "room-end-desktop-facilitator-leave", problems)
     await host.page.set_viewport_size(PHONE)
     await expect(choice.get_by_role("button", name="End meeting for all")).to_be_in_viewport()
     assert await host.has_no_horizontal_overflow()
-    await _axe(host, "phone-facilitator-leave", problems)
+    await axe.collect(host, "room-end-phone-facilitator-leave", problems)
     await host.page.set_viewport_size(DESKTOP)
     await host.page.keyboard.press("Escape")
     await expect(choice).to_have_count(0)
@@ -164,8 +151,8 @@ async def test_muted_hint_speaking_tile_and_end_for_all(
     ).to_have_count(0)
     await expect(phone.page.get_by_role("link", name="Back to your sessions")).to_be_visible()
     await expect(host.page.get_by_text("You ended the meeting for everyone.")).to_be_visible()
-    await _axe(phone, "phone-ended", problems)
-    await _axe(host, "desktop-ended", problems)
+    await axe.collect(phone, "room-end-phone-ended", problems)
+    await axe.collect(host, "room-end-desktop-ended", problems)
 
     # the room is gone from livekit-server, and there is no way back in
     server = lkapi.LiveKitAPI(

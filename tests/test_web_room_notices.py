@@ -20,8 +20,8 @@ import aiohttp
 import numpy as np
 from playwright.async_api import Browser, expect
 
+from tests.support import axe
 from tests.support.api_client import PASSWORD
-from tests.support.axe import describe, violations
 from tests.support.browser import (  # noqa: F401  (browser is a fixture)
     DESKTOP,
     PHONE,
@@ -50,19 +50,6 @@ new MutationObserver(() => {
 """
 
 
-async def _axe(user: WebUser, state: str, problems: list[str]) -> None:
-    await user.screenshot(f"notices-{state}")
-    found = await violations(user.page)
-    if found:
-        problems.append(f"{state}:\n{describe(found)}")
-
-
-async def _join(user: WebUser, occurrence: int, title: str) -> None:
-    await user.page.goto(f"/room/{occurrence}")
-    await user.page.get_by_role("button", name="Join", exact=True).click()
-    await expect(user.page.get_by_role("heading", name=title)).to_be_visible()
-
-
 async def test_notices_quality_captions_and_private_define_answers(
     browser: Browser,  # noqa: F811
     api_url: str,
@@ -87,11 +74,11 @@ async def test_notices_quality_captions_and_private_define_answers(
         await user.context.add_init_script(RECORD_NOTICES)
     await host.sign_in(host_account["email"], PASSWORD)
     await phone.sign_in(guest_account["email"], PASSWORD)
-    await _join(host, occurrence, title)
+    await host.join_room(occurrence, title)
     notices = host.page.get_by_role("status", name="Who joined or left")
 
     # 1. someone comes in: a short notice, in a polite live region
-    await _join(phone, occurrence, title)
+    await phone.join_room(occurrence, title)
     await expect(notices).to_contain_text("Pim Participant joined", timeout=SEEN_WITHIN_MS)
     await expect(notices).to_have_attribute("aria-live", "polite")
     await host.screenshot("notices-desktop-joined")
@@ -134,8 +121,8 @@ async def test_notices_quality_captions_and_private_define_answers(
         phone_notices = phone.page.get_by_role("status", name="Who joined or left")
         await expect(phone_notices).to_contain_text("Sam Speaker joined")
         # axe with a notice and the captions box on screen, at both widths
-        await _axe(host, "desktop-notice-captions", problems)
-        await _axe(phone, "phone-notice-captions", problems)
+        await axe.collect(host, "notices-desktop-notice-captions", problems)
+        await axe.collect(phone, "notices-phone-notice-captions", problems)
 
         await speaker.publish_speech(sentences)
         lines = captions.locator(".caption-line:not(.muted)")
@@ -158,8 +145,8 @@ async def test_notices_quality_captions_and_private_define_answers(
         large_px = await lines.first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
         assert large_px > medium_px * 1.3, (medium_px, large_px)
         await host.screenshot("notices-desktop-captions-large")
-        await _axe(host, "desktop-captions-large", problems)
-        await _axe(phone, "phone-captions", problems)
+        await axe.collect(host, "notices-desktop-captions-large", problems)
+        await axe.collect(phone, "notices-phone-captions", problems)
         await host.page.get_by_role("button", name="Captions").click()
         await expect(captions).to_have_count(0)
         await host.page.get_by_role("button", name="Captions").click()
@@ -252,7 +239,7 @@ async def test_open_to_book_filters_by_level_and_topic(
     await expect(open_list.get_by_text(f"Hotel talk {tag}")).to_be_visible()
     await expect(open_list.get_by_role("status")).to_have_text(re.compile(r"^1 of \d+ meetings$"))
     await user.screenshot("open-to-book-filtered")
-    found = await violations(user.page)
-    assert not found, describe(found)
+    found = await axe.violations(user.page)
+    assert not found, axe.describe(found)
     await open_list.get_by_label("Topic").select_option("")
     await expect(open_list.get_by_text(f"Job talk {tag}")).to_be_visible()

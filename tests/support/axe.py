@@ -8,6 +8,8 @@ from typing import Any
 
 from playwright.async_api import Page
 
+from tests.support.browser import WebUser
+
 AXE = (
     Path(__file__).resolve().parent.parent.parent
     / "web"
@@ -45,3 +47,12 @@ def describe(found: list[dict[str, Any]]) -> str:
         lines.append(f"{v['id']} ({v['impact']}): {v['help']}")
         lines.extend(f"    {n['target']}: {n['summary']}" for n in v["nodes"])
     return "\n".join(lines)
+
+
+async def collect(user: WebUser, name: str, problems: list[str]) -> None:
+    """Keep a screenshot of the page as ``name`` and add its serious violations to
+    ``problems`` (a test asserts it empty at the end, having seen every state)."""
+    await user.screenshot(name)
+    found = await violations(user.page)
+    if found:
+        problems.append(f"{name}:\n{describe(found)}")

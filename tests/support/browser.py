@@ -8,13 +8,14 @@ recorded, so a test can show that nothing left 127.0.0.1.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest_asyncio
-from playwright.async_api import Browser, BrowserContext, Page, async_playwright
+from playwright.async_api import Browser, BrowserContext, Page, async_playwright, expect
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent.parent.parent / "test-artifacts"
@@ -55,6 +56,12 @@ class WebUser:
             and urlsplit(url).hostname not in LOCAL_HOSTS
         ]
 
+    async def join_room(self, occurrence: int, title: str) -> None:
+        """Open the room's page, press Join on the pre-join screen, and be in."""
+        await self.page.goto(f"/room/{occurrence}")
+        await self.page.get_by_role("button", name="Join", exact=True).click()
+        await expect(self.page.get_by_role("heading", name=title)).to_be_visible()
+
     async def sign_in(self, email: str, password: str) -> None:
         reply = await self.context.request.post(
             "/api/auth/sign-in", data={"email": email, "password": password}
@@ -94,17 +101,24 @@ def _check_chromium() -> None:
     )
 
 
-@pytest_asyncio.fixture(loop_scope="session", scope="session")
-async def browser() -> AsyncIterator[Browser]:
+@asynccontextmanager
+async def chromium(extra_flags: Sequence[str] = ()) -> AsyncIterator[Browser]:
+    """Debian's Chromium with the fake camera and microphone (and ``extra_flags``)."""
     _check_chromium()
     async with async_playwright() as playwright:
         launched = await playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=FLAGS, headless=True
+            executable_path=str(CHROMIUM), args=[*FLAGS, *extra_flags], headless=True
         )
         try:
             yield launched
         finally:
             await launched.close()
+
+
+@pytest_asyncio.fixture(loop_scope="session", scope="session")
+async def browser() -> AsyncIterator[Browser]:
+    async with chromium() as launched:
+        yield launched
 
 
 async def open_user(browser: Browser, base_url: str, viewport: dict[str, int] = DESKTOP) -> WebUser:
