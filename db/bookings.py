@@ -14,12 +14,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from db import occurrences, outbox, seat_holds
+from db.booking_news import announce_seats, tell, tell_and_mail
 from db.conn import Conn, Row
-from db.engines import at_group_end
-from db.events import record_event
 from db.occurrences import Occurrence
 from db.rows import Source, run
 from db.times import from_db, to_db
@@ -126,62 +124,6 @@ def load_of(conn: Conn, occurrence_id: int, user_id: int) -> Booking | None:
 
 async def booking(source: Source, booking_id: int) -> Booking | None:
     return await run(source, load, booking_id)
-
-
-def announce_seats(conn: Conn, occurrence_id: int) -> None:
-    """Tell everyone watching the occurrence its seat figures, as committed: in a group
-    commit, once at the group's end however many of its writes changed them."""
-    at_group_end(conn, ("seats", occurrence_id), lambda c: _announce_now(c, occurrence_id))
-
-
-def _announce_now(conn: Conn, occurrence_id: int) -> None:
-    current = occurrences.load(conn, occurrence_id)
-    if current is None:
-        return  # deleted later in the same unit (a reschedule dropped it): nothing to show
-    payload = {
-        "occurrence_id": current.id,
-        "status": current.status,
-        "capacity": current.capacity,
-        "seats_booked": current.seats_booked,
-        "seats_left": current.seats_left,
-        "waitlisted": current.waitlisted,
-    }
-    record_event(conn, f"occurrence:{current.id}", "seats.changed", payload)
-
-
-def tell(conn: Conn, kind: str, booking: Booking) -> None:
-    """An event for the booking's owner only."""
-    payload = {
-        "booking_id": booking.id,
-        "occurrence_id": booking.occurrence_id,
-        "status": booking.status,
-        "cancel_reason": booking.cancel_reason,
-        "waitlist_position": booking.waitlist_position,
-    }
-    record_event(conn, f"user:{booking.user_id}", kind, payload)
-
-
-def tell_and_mail(
-    conn: Conn,
-    kind: str,
-    mail: str,
-    booking: Booking,
-    now: datetime,
-    payload: dict[str, Any] | None = None,
-    *,
-    series_wide: bool = False,
-) -> None:
-    """The owner's event and mail about what just happened to their booking."""
-    tell(conn, kind, booking)
-    outbox.enqueue(
-        conn,
-        mail,
-        now=now,
-        user_id=booking.user_id,
-        occurrence_id=booking.occurrence_id,
-        payload={"booking_id": booking.id, **(payload or {})},
-        series_wide=series_wide,
-    )
 
 
 # After the lock: whether an invitation hold on the occurrence has lapsed (a locking read

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from db import outbox
+from db.booking_news import announce_seats, tell_and_mail
 from db.booking_reads import NoSuchBooking, NotYours
 from db.bookings import (
     BOOKED,
@@ -17,11 +18,9 @@ from db.bookings import (
     SESSION_CANCELLED,
     OccurrenceEnded,
     Outcome,
-    announce_seats,
     load,
     load_occurrence,
     promote,
-    tell_and_mail,
 )
 from db.conn import Conn
 from db.times import from_db, to_db

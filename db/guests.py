@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from db import account_tokens, accounts, bookings, outbox, seat_holds
+from db import account_tokens, accounts, booking_news, bookings, outbox, seat_holds
 from db.accounts import User
 from db.conn import Conn
 from db.invitations import ACCEPTED, PENDING, Invitation, NotOpen, load
@@ -77,7 +77,7 @@ def accept_guest(
         id=invitation_id,
     )
     if first:
-        bookings.announce_seats(conn, found.occurrence_id)
+        booking_news.announce_seats(conn, found.occurrence_id)
         outbox.enqueue(
             conn,
             outbox.BOOKING_CONFIRMED,

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from db import bookings, outbox, seat_holds, series_bookings
+from db import booking_news, bookings, outbox, seat_holds, series_bookings
 from db.conn import Conn, Row
 from db.events import record_event
 from db.invitation_notices import release_occurrence as release_occurrence
@@ -122,7 +122,7 @@ def _targets(conn: Conn, new: NewInvitation, now: datetime) -> list[int]:
 def _announce(conn: Conn, occurrence_ids: list[int], now: datetime) -> None:
     for occurrence_id in occurrence_ids:
         bookings.promote(conn, occurrence_id, now)
-        bookings.announce_seats(conn, occurrence_id)
+        booking_news.announce_seats(conn, occurrence_id)
 
 
 def _tell(conn: Conn, found: Invitation, kind: str) -> None:
@@ -188,7 +188,7 @@ def invite(conn: Conn, new: NewInvitation, now: datetime) -> tuple[Invitation, b
     if new.hold is not None:
         held = [o for o in targets if seat_holds.hold(conn, invitation_id, o, now + new.hold)]
         for occurrence_id in held:
-            bookings.announce_seats(conn, occurrence_id)
+            booking_news.announce_seats(conn, occurrence_id)
     made = load(conn, invitation_id)
     assert made is not None
     _tell(conn, made, "invitation.received")

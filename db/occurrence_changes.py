@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from db import bookings, cancellations, invitations, occurrences
+from db import booking_news, bookings, cancellations, invitations, occurrences
 from db.conn import Conn
 from db.errors import Conflict
 from db.events import record_event
@@ -71,7 +71,7 @@ def cancel_occurrence(conn: Conn, occurrence_id: int, *, now: datetime, reason: 
     released = cancellations.release_all(conn, occurrence_id, now, reason)
     invitations.release_occurrence(conn, occurrence_id, now, reason)
     _announce(conn, occurrence_id, "occurrence.cancelled")
-    bookings.announce_seats(conn, occurrence_id)
+    booking_news.announce_seats(conn, occurrence_id)
     return released
 
 
@@ -103,7 +103,7 @@ def set_occurrence_capacity(
         raise CapacityBelowBooked(occurrence_id, booked)
     occurrences.set_capacity(conn, occurrence_id, capacity)
     bookings.promote(conn, occurrence_id, now)
-    bookings.announce_seats(conn, occurrence_id)
+    booking_news.announce_seats(conn, occurrence_id)
 
 
 def edit(
