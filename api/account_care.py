@@ -10,7 +10,6 @@ API node at once (the same events as signing out).
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 
 from aiohttp import web
@@ -20,8 +19,9 @@ from api.auth import REVOCATIONS, TOKENS, new_token, require_user, signed_in, to
 from api.errors import ApiError
 from api.keys import CONFIG, DB
 from api.lookup import path_id
+from api.models.accounts import LinkTokenBody, PasswordChange, ResetConfirm, ResetRequest
 from api.responses import json_response
-from api.validation import email_address, json_body, password_refused
+from api.validation import password_refused, read_body
 from db import account_tokens as tokens
 from db import accounts
 from db.account_tokens import PASSWORD_RESET, VERIFY_EMAIL, LinkNotValid
@@ -30,10 +30,6 @@ from db.conn import Conn
 from db.errors import NotFound
 from db.events import record_event
 
-MAX_TOKEN = 200
-# The document's LinkToken: what new_token() makes (secrets.token_urlsafe), at most 200.
-LINK_TOKEN = re.compile(rf"[A-Za-z0-9_-]{{1,{MAX_TOKEN}}}")
-LINK_TOKEN_RULE = "the part of the mailed link after # (letters, digits, - and _)"
 RESET_ANSWER = {
     "message": "If an account has this address, a link to set a new password is on its way."
 }
@@ -100,14 +96,8 @@ async def require_verified(request: web.Request, user: User, doing: str) -> None
 
 
 async def request_reset(request: web.Request) -> web.Response:
-    body = await json_body(request)
-    raw = body.secret("email", max_length=1000)
-    body.done()
-    try:
-        email = email_address(raw, "email")
-    except ApiError as exc:
-        if exc.status != 422:
-            raise
+    email = (await read_body(request, ResetRequest)).email
+    if passwords.email_problem(email):
         email = ""  # no address in the spelling kept: no account has it, the same answer
     config = request.app[CONFIG]
     token = new_token()  # made whether or not anyone has the address: the same work
@@ -130,10 +120,8 @@ async def request_reset(request: web.Request) -> web.Response:
 
 
 async def confirm_reset(request: web.Request) -> web.Response:
-    body = await json_body(request)
-    token = body.pattern("token", LINK_TOKEN, what=LINK_TOKEN_RULE, required=True) or ""
-    password = body.secret("password", max_length=passwords.MAX_PASSWORD)
-    body.done()
+    body = await read_body(request, ResetConfirm)
+    token, password = body.token, body.password
     db, clock = request.app[DB], request.app[CONFIG].clock
     digest = token_hash(token)
     try:
@@ -160,9 +148,7 @@ async def confirm_reset(request: web.Request) -> web.Response:
 
 
 async def verify_email(request: web.Request) -> web.Response:
-    body = await json_body(request)
-    token = body.pattern("token", LINK_TOKEN, what=LINK_TOKEN_RULE, required=True) or ""
-    body.done()
+    token = (await read_body(request, LinkTokenBody)).token
     clock = request.app[CONFIG].clock
 
     def unit(conn: Conn) -> User:
@@ -204,10 +190,8 @@ async def change_password(request: web.Request) -> web.Response:
     owner = await signed_in(request)
     user = await require_user(request)
     assert owner is not None
-    body = await json_body(request)
-    current = body.secret("current_password", max_length=passwords.MAX_PASSWORD)
-    new = body.secret("new_password", max_length=passwords.MAX_PASSWORD)
-    body.done()
+    body = await read_body(request, PasswordChange)
+    current, new = body.current_password, body.new_password
     problem = passwords.password_problem(new, user.email)
     if problem:
         raise password_refused(new, problem, field="new_password")

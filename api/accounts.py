@@ -18,8 +18,9 @@ from api.auth import (
 )
 from api.errors import ApiError
 from api.keys import CONFIG, DB
+from api.models.accounts import Credentials, Registration, SignedIn
 from api.responses import json_response
-from api.validation import email_address, json_body, password_refused
+from api.validation import password_refused, read_body, usable_email
 from db import account_tokens, accounts
 from db.conn import Conn
 
@@ -27,12 +28,9 @@ WRONG_CREDENTIALS = "The email or password is wrong."
 
 
 async def register(request: web.Request) -> web.Response:
-    body = await json_body(request)
-    email = email_address(body.secret("email", max_length=1000), "email")
-    password = body.secret("password", max_length=passwords.MAX_PASSWORD)
-    name = body.text("display_name", required=True, max_length=passwords.MAX_NAME) or ""
-    role = body.choice("role", accounts.ROLES, default=accounts.PARTICIPANT) or ""
-    body.done()
+    body = await read_body(request, Registration)
+    email, password = usable_email(body.email, "email"), body.password
+    name, role = body.display_name, body.role
     problem = passwords.password_problem(password, email)
     if problem:
         raise password_refused(password, problem)
@@ -59,10 +57,8 @@ async def register(request: web.Request) -> web.Response:
 
 
 async def sign_in(request: web.Request) -> web.Response:
-    body = await json_body(request)
-    email = passwords.normalise_email(body.text("email", required=True, max_length=1000) or "")
-    password = body.secret("password", max_length=passwords.MAX_PASSWORD)
-    body.done()
+    body = await read_body(request, Credentials)
+    email, password = passwords.normalise_email(body.email), body.password
     config, db = request.app[CONFIG], request.app[DB]
     now = config.clock()
     try:
@@ -93,15 +89,14 @@ async def sign_in(request: web.Request) -> web.Response:
         accounts.signed_in, user.id, email, token_hash(token), expires_at, new_hash, agent
     )
     csrf = csrf_token(token)
-    response = json_response(
-        {
-            "token": token,
-            "token_type": "Bearer",
-            "expires_at": views.instant(expires_at),
-            "csrf_token": csrf,
-            "user": views.user(user),
-        }
-    )
+    answer: SignedIn = {
+        "token": token,
+        "token_type": "Bearer",
+        "expires_at": views.instant(expires_at),
+        "csrf_token": csrf,
+        "user": views.user(user),
+    }
+    response = json_response(answer)
     max_age = int(config.auth_token_ttl.total_seconds())
     cookie = {"max_age": max_age, "path": "/", "samesite": "Lax", "secure": config.cookie_secure}
     response.set_cookie(COOKIE, token, httponly=True, **cookie)  # type: ignore[arg-type]

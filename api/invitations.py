@@ -20,9 +20,10 @@ from api.bookings import _refused as refused_error
 from api.errors import ApiError
 from api.keys import CONFIG, DB, HTTP
 from api.lookup import occurrence_or_404, path_id, session_or_404
+from api.models.fields import parse_email
 from api.responses import json_response
 from api.room_service import remove_from_room
-from api.validation import Fields, email_address, invalid, json_body, unprocessable
+from api.validation import Fields, invalid, json_body, unprocessable, usable_email
 from db import bookings, guests, invitation_requests, invitations, occurrences
 from db.invitation_requests import MAX_PER_REQUEST, PER_HOUR, Invitee, InviteRequest
 from db.invitations import Invitation
@@ -54,7 +55,8 @@ def _emails(body: Fields) -> list[Invitee]:
     (used only if the address turns out to have no account)."""
     named: dict[str, Invitee] = {}
     for index, raw in enumerate(body.array("emails", max_items=MAX_PER_REQUEST)):
-        email = email_address(raw, f"emails[{index}]")  # 400, or 422 email_not_usable
+        name = f"emails[{index}]"
+        email = usable_email(parse_email(raw, name), name)  # 400, or 422 email_not_usable
         if email not in named:
             token = new_token()
             named[email] = Invitee(email, token, token_hash(token))

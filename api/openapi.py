@@ -11,6 +11,8 @@ from zoneinfo import available_timezones
 import yaml
 from aiohttp import web
 
+from api.models import document as models_document
+
 SPEC_PATH = Path(__file__).with_name("openapi.yaml")
 WRITES = ("post", "put", "patch", "delete")
 NOT_LIMITED = ("/livekit/webhook",)  # api/limits.py: livekit-server's, verified by signature
@@ -33,11 +35,15 @@ LIMIT_RESPONSES: dict[str, dict[str, object]] = {
 
 
 def _completed(loaded: dict[str, Any]) -> dict[str, Any]:
-    """The limits every operation has, and the time zones this server knows (api/recurrence.py)."""
-    loaded["components"]["schemas"]["TimeZone"]["enum"] = sorted(available_timezones())
+    """The models' schemas (api/models), and the limits every operation has."""
+    written = loaded["components"].setdefault("schemas", {})
+    generated = models_document.schemas()
+    if "TimeZone" in written:
+        written["TimeZone"]["enum"] = sorted(available_timezones())
     loaded["components"]["responses"].update(LIMIT_RESPONSES)
-    for schema in _request_objects(loaded):
+    for schema in _request_objects(loaded):  # those still written in api/openapi.yaml
         _null_means_absent(schema)
+    written.update(generated)
     for operations in loaded["paths"].values():
         for method, operation in operations.items():
             if method in (*WRITES, "get"):

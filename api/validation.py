@@ -6,12 +6,16 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from aiohttp import web
+from pydantic import ValidationError
 
 from api import passwords
 from api.errors import ApiError
+from api.models.base import Body
+
+B = TypeVar("B", bound=Body)
 
 EXAMPLE_TIME = "2026-03-20T18:00:00+01:00"
 # What text fields are trimmed of: the document's "not blank" is a character above U+0020
@@ -29,23 +33,9 @@ def unprocessable(code: str, message: str) -> ApiError:
     return ApiError(422, code, message)
 
 
-# Whitespace as Python's str.isspace() knows it (what str.strip() trims), spelt out: JSON
-# Schema's \s is ECMA-262's, another set. api/openapi.yaml's email pattern is EMAIL's.
-WHITESPACE = r"\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
-SPACES = r"\x00-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
-EMAIL = re.compile(rf"[{WHITESPACE}]*[^@{SPACES}]+@[^@{SPACES}]+\.[^@.{SPACES}]+[{WHITESPACE}]*")
-
-
-def email_address(raw: object, name: str) -> str:
-    """An address as the document states it (else 400), in the one spelling kept (Unicode
-    NFKC, lower case); one that is no address in that spelling is a 422 ``email_not_usable``."""
-    if not isinstance(raw, str) or len(raw) > passwords.MAX_EMAIL or not EMAIL.fullmatch(raw):
-        shown = repr(raw) if isinstance(raw, str) and len(raw) <= 60 else "it"
-        raise invalid(
-            f"{name} {shown} is not valid: email must be an address like name@example.org"
-            f" (at most {passwords.MAX_EMAIL} characters, no spaces)"
-        )
-    email = passwords.normalise_email(raw)
+def usable_email(email: str, name: str) -> str:
+    """``email`` as the Email field kept it (NFKC, lower case), if that spelling is still an
+    address; else a 422 ``email_not_usable`` (a rule no schema can state)."""
     if passwords.email_problem(email):
         raise unprocessable(
             "email_not_usable",
@@ -83,6 +73,59 @@ async def json_body(request: web.Request) -> Fields:
     if not isinstance(data, dict):
         raise invalid("The body must be a JSON object.")
     return Fields(data)
+
+
+async def read_body(request: web.Request, model: type[B], *, required: bool = False) -> B:
+    """The request's body as ``model`` (the document's schema is the model's): a write
+    without a body reads as ``{}`` unless ``required``; every mistake is a 400 naming the field."""
+    if required and not request.body_exists:
+        raise invalid("Send the changes as a JSON object in the body.")
+    fields = await json_body(request)
+    return checked(model, fields._data)
+
+
+def checked(model: type[B], data: Mapping[str, Any]) -> B:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise invalid(_first_mistake(model, data, exc)) from None
+
+
+def _first_mistake(model: type[Body], data: Mapping[str, Any], exc: ValidationError) -> str:
+    """The first mistake as a sentence that names the field (``recurrence.count``,
+    ``emails[1]``). A name in an error's location that the sent JSON does not have is a
+    union's branch (pydantic's), not a field, and is left out."""
+    error = exc.errors(include_url=False)[0]
+    path, here = "", data
+    kind, loc = error["type"], error["loc"]
+    for at, part in enumerate(loc):
+        if isinstance(part, int) and isinstance(here, list) and part < len(here):
+            path, here = f"{path}[{part}]", here[part]
+        elif isinstance(here, Mapping) and part in here:
+            path, here = f"{path}.{part}" if path else str(part), here[part]
+        elif kind == "missing" and at == len(loc) - 1:
+            path = f"{path}.{part}" if path else str(part)
+    if kind == "extra_forbidden":
+        if "." not in path:
+            expected = ", ".join(model.model_fields) or "none"
+            return f"unknown field {path!r} (expected: {expected})"
+        return f"unknown field {path!r}"
+    if kind == "missing" or error.get("input", "") is None:
+        return f"{path} is required"
+    if kind == "colearn":
+        return f"{path} {error['msg']}".strip()
+    if kind == "literal_error":
+        return f"{path} must be one of: {error.get('ctx', {}).get('expected', '')}"
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        return f"{path} must be a JSON object"
+    if kind == "list_type":
+        return f"{path} must be a JSON array"
+    if kind == "too_long":
+        return f"{path} must have at most {error['ctx']['max_length']} items"
+    if kind == "too_short":
+        return f"{path} must have at least {error['ctx']['min_length']} items"
+    message = str(error["msg"]).removeprefix("Value error, ")
+    return f"{path}: {message[:1].lower()}{message[1:]}" if path else message
 
 
 async def changes_body(request: web.Request) -> Fields:

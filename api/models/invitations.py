@@ -1,0 +1,6 @@
+"""invitations"""
+
+from __future__ import annotations
+
+REQUESTS: tuple[type, ...] = ()
+ANSWERS: tuple[type, ...] = ()
