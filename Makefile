@@ -67,7 +67,7 @@ web/node_modules/.installed: web/package-lock.json
 
 # The page's TypeScript types for the API's shapes, made from the OpenAPI document the API
 # serves (web/src/lib/types.ts names them): a shape the server changes fails the page's build.
-web/src/lib/api.gen.ts: api/openapi.yaml api/openapi.py $(VENV)/.installed web/node_modules/.installed
+web/src/lib/api.gen.ts: api/openapi.yaml api/openapi.py $(wildcard api/models/*.py) $(VENV)/.installed web/node_modules/.installed
 	@echo "==> Making the web page's API types from the OpenAPI document"
 	@mkdir -p var
 	$(PY) -m api openapi > var/openapi.json

@@ -12,8 +12,10 @@ from api.errors import ApiError
 from api.keys import CONFIG, DB
 from api.lookup import occurrence_or_404, path_id
 from api.metrics import BOOKINGS_MADE, BOOKINGS_REFUSED
+from api.models.session_answers import BookingList, MyBookings, Roster
+from api.models.sessions import EmptyBody
 from api.responses import json_response
-from api.validation import json_body
+from api.validation import read_body
 from db import booking_reads, bookings, cancellations, series_bookings
 
 
@@ -55,7 +57,7 @@ async def _book(request: web.Request, *, waitlist: bool) -> web.Response:
     user = await require(request, "occurrence.book")
     await require_verified(request, user, "book seats")
     occurrence_id = path_id(request)
-    (await json_body(request)).done()
+    await read_body(request, EmptyBody)
     now = request.app[CONFIG].clock()
     try:
         outcome = await request.app[DB].write(bookings.book, occurrence_id, user.id, now, waitlist)
@@ -67,9 +69,10 @@ async def _book(request: web.Request, *, waitlist: bool) -> web.Response:
 
 
 def _answer(request: web.Request, outcome: bookings.Outcome, status: int) -> web.Response:
-    shown = views.booking(outcome.booking)
-    shown["occurrence"] = views.occurrence(outcome.occurrence, request.app[CONFIG].join_window)
-    return json_response(shown, status=status)
+    window = request.app[CONFIG].join_window
+    return json_response(
+        views.booking_with_occurrence(outcome.booking, outcome.occurrence, window), status=status
+    )
 
 
 async def book(request: web.Request) -> web.Response:
@@ -84,7 +87,7 @@ async def book_series(request: web.Request) -> web.Response:
     user = await require(request, "session.book")
     await require_verified(request, user, "book seats")
     session_id = path_id(request)
-    (await json_body(request)).done()
+    await read_body(request, EmptyBody)
     now = request.app[CONFIG].clock()
     try:
         made = await request.app[DB].write(series_bookings.book_session, session_id, user.id, now)
@@ -94,19 +97,19 @@ async def book_series(request: web.Request) -> web.Response:
         if outcome.changed:
             BOOKINGS_MADE.labels(outcome.booking.status).inc()
     status = 201 if any(outcome.changed for outcome in made) else 200
-    return json_response({"items": [views.booking(o.booking) for o in made]}, status=status)
+    answer: BookingList = {"items": [views.booking(o.booking) for o in made]}
+    return json_response(answer, status=status)
 
 
 async def my_bookings(request: web.Request) -> web.Response:
     user = await require_user(request)
     mine = await booking_reads.of_user(request.app[DB], user.id)
-    items = []
-    for made in mine:
-        # a cancelled occurrence shows here too: that is how its people see it was cancelled
-        shown = views.booking(made.booking)
-        shown["occurrence"] = views.occurrence(made.occurrence, request.app[CONFIG].join_window)
-        items.append(shown)
-    return json_response({"items": items})
+    window = request.app[CONFIG].join_window
+    # a cancelled occurrence shows here too: that is how its people see it was cancelled
+    answer: MyBookings = {
+        "items": [views.booking_with_occurrence(m.booking, m.occurrence, window) for m in mine]
+    }
+    return json_response(answer)
 
 
 async def get_booking(request: web.Request) -> web.Response:
@@ -136,7 +139,8 @@ async def roster(request: web.Request) -> web.Response:
     occurrence = await occurrence_or_404(request, path_id(request))
     await require(request, "occurrence.roster", occurrence)
     entries = await booking_reads.roster(request.app[DB], occurrence.id)
-    return json_response({"items": [views.roster_entry(e) for e in entries]})
+    answer: Roster = {"items": [views.roster_entry(e) for e in entries]}
+    return json_response(answer)
 
 
 def setup(app: web.Application) -> None:

@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 
 from api.errors import ApiError
+from api.models.learning_recaps import DictionaryEntry, DictionaryNotFound
 from api.responses import json_response
 from colearn.metrics import observe_lookup
 from dictionary import Dictionary
@@ -64,7 +65,8 @@ async def define(request: web.Request) -> web.Response:
         # A word as the document allows it that is still no dictionary query (more than eight
         # words, or longer than 64 characters once Unicode-normalised) is in no entry.
         result = NotFound(query=result.query, suggestions=())
-    return json_response(to_json(result))
+    answer: DictionaryEntry | DictionaryNotFound = to_json(result)
+    return json_response(answer)
 
 
 async def _dictionary(app: web.Application) -> AsyncIterator[None]:

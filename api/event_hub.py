@@ -29,7 +29,9 @@ SAFETY_POLL_S = 5.0
 
 
 def frame(event: Event) -> bytes:
-    """The event as one Server-Sent-Events message (default type, so ``onmessage`` gets it)."""
+    """The event as one Server-Sent-Events message (default type, so ``onmessage`` gets it);
+    its data is an ``Event`` (api/models/session_answers.py), written here byte by byte: the
+    payload is stored as JSON text and goes out as it is."""
     payload = event.payload if "\n" not in event.payload else json.dumps(json.loads(event.payload))
     data = (
         f'{{"id":{event.id},"topic":{json.dumps(event.topic)},"kind":{json.dumps(event.kind)},'

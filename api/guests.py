@@ -22,23 +22,23 @@ from api.errors import ApiError
 from api.invitations import show
 from api.keys import CONFIG, DB
 from api.lookup import occurrence_or_404
+from api.models.invitations import GuestAccept, GuestAccount, GuestInvitation, GuestLink
+from api.models.sessions import RoomToken
 from api.responses import json_response
 from api.room_access import MIN_TTL, _check_window, refuse_if_ended
 from api.room_tokens import GUEST, room_token
-from api.validation import Fields, invalid, json_body
+from api.validation import password_refused, read_body, unprocessable
 from db import accounts, bookings, guests, invitations, occurrences
 from db.invitations import ACCEPTED, REVOKED, Invitation, NotOpen
 from db.occurrences import Occurrence
 
 ACCOUNT_GRACE = timedelta(days=7)
-MAX_TOKEN = 100
 
 
 async def _invitation(
-    request: web.Request, body: Fields, *, after_end: timedelta = timedelta(0)
+    request: web.Request, token: str, *, after_end: timedelta = timedelta(0)
 ) -> tuple[Invitation, Occurrence]:
-    """The guest invitation the body's token opens, or the error page's reason."""
-    token = body.text("token", required=True, max_length=MAX_TOKEN) or ""
+    """The guest invitation ``token`` (the link's fragment) opens, or the error page's reason."""
     found = await invitations.by_token_hash(request.app[DB], token_hash(token))
     if found is None or found.occurrence_id is None:
         raise ApiError(
@@ -65,8 +65,8 @@ async def _invitation(
 async def _answer(request: web.Request, found: Invitation) -> web.Response:
     shown = await show(request, found)
     shown.pop("email")  # the link alone must not reveal the address it was sent to
-    shown["has_account"] = found.user_id is not None
-    return json_response(shown)
+    answer: GuestInvitation = {**shown, "has_account": found.user_id is not None}
+    return json_response(answer)
 
 
 def _has_account() -> ApiError:
@@ -91,21 +91,19 @@ def _revoked(occurrence: Occurrence) -> ApiError:
 
 
 async def lookup(request: web.Request) -> web.Response:
-    body = await json_body(request)
-    found, _ = await _invitation(request, body)
-    body.done()
+    body = await read_body(request, GuestLink)
+    found, _ = await _invitation(request, body.token)
     return await _answer(request, found)
 
 
 async def accept(request: web.Request) -> web.Response:
-    body = await json_body(request)
-    found, occurrence = await _invitation(request, body)
-    name = body.text("display_name", required=True, max_length=passwords.MAX_NAME) or ""
-    token = body.text("token", max_length=MAX_TOKEN) or ""
-    body.done()
+    body = await read_body(request, GuestAccept)
+    found, occurrence = await _invitation(request, body.token)
     now = request.app[CONFIG].clock()
     try:
-        done = await request.app[DB].write(guests.accept_guest, found.id, name, token, now)
+        done = await request.app[DB].write(
+            guests.accept_guest, found.id, body.display_name, body.token, now
+        )
     except guests.HasAccount:
         raise _has_account() from None
     except NotOpen as exc:
@@ -127,9 +125,8 @@ async def accept(request: web.Request) -> web.Response:
 
 
 async def token(request: web.Request) -> web.Response:
-    body = await json_body(request)
-    found, occurrence = await _invitation(request, body)
-    body.done()
+    body = await read_body(request, GuestLink)
+    found, occurrence = await _invitation(request, body.token)
     _no_account(found)
     require_guest("occurrence.room_token")  # the link is a guest's; may a guest join?
     if found.status != ACCEPTED or not found.display_name:
@@ -148,30 +145,30 @@ async def token(request: web.Request) -> web.Response:
         role=GUEST,
         ttl=ttl,
     )
-    return json_response(
-        {
-            "token": jwt,
-            "url": config.livekit.url,
-            "room": occurrence.room_name,
-            "identity": identity,
-            "role": GUEST,
-            "expires_at": views.instant(now + ttl),
-        }
-    )
+    answer: RoomToken = {
+        "token": jwt,
+        "url": config.livekit.url,
+        "room": occurrence.room_name,
+        "identity": identity,
+        "role": GUEST,
+        "expires_at": views.instant(now + ttl),
+    }
+    return json_response(answer)
 
 
 async def make_account(request: web.Request) -> web.Response:
-    body = await json_body(request)
-    found, _ = await _invitation(request, body, after_end=ACCOUNT_GRACE)
-    password = body.secret("password", max_length=passwords.MAX_PASSWORD)
-    name = body.text("display_name", max_length=passwords.MAX_NAME) or found.display_name or ""
-    body.done()
+    body = await read_body(request, GuestAccount)
+    found, _ = await _invitation(request, body.token, after_end=ACCOUNT_GRACE)
+    password = body.password
+    name = body.display_name or found.display_name or ""
     _no_account(found)
-    if not name:
-        raise invalid("display_name is required")
+    if not name:  # a rule of the stored invitation, no schema's
+        raise unprocessable(
+            "name_required", "display_name is required: no name was entered for this invitation"
+        )
     problem = passwords.password_problem(password, found.email)
     if problem:
-        raise invalid(problem)
+        raise password_refused(password, problem)
     password_hash = await passwords.hash_password(password)
     now = request.app[CONFIG].clock()
     try:

@@ -12,12 +12,22 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import aiohttp
 from aiohttp import web
 
 from api.keys import CONFIG, DB, HTTP
 from api.metrics import AGENT_ALIVE_WITHIN
+from api.models.operations import (
+    AgentCheck,
+    Alive,
+    Checks,
+    DatabaseCheck,
+    LivekitCheck,
+    OutboxCheck,
+    Readiness,
+)
 from api.responses import json_response
 from colearn.config import env_int
 from db import monitoring
@@ -26,14 +36,12 @@ from db.health import schema_version
 LIVEKIT_TIMEOUT_S = 2.0
 OUTBOX_STUCK = web.AppKey("outbox_stuck", timedelta)
 
-Check = dict[str, object]
 
-
-def _failed(exc: Exception) -> Check:
+def _failed(exc: Exception) -> Any:  # what any check says when it could not look
     return {"ok": False, "error": f"{type(exc).__name__}: {exc}".rstrip(": ")}
 
 
-async def _check_db(request: web.Request) -> Check:
+async def _check_db(request: web.Request) -> DatabaseCheck:
     try:
         version = await schema_version(request.app[DB])
     except Exception as exc:
@@ -41,7 +49,7 @@ async def _check_db(request: web.Request) -> Check:
     return {"ok": True, "schema_version": version}
 
 
-async def _check_livekit(request: web.Request) -> Check:
+async def _check_livekit(request: web.Request) -> LivekitCheck:
     url = request.app[CONFIG].livekit.http_url
     try:
         timeout = aiohttp.ClientTimeout(total=LIVEKIT_TIMEOUT_S)
@@ -54,7 +62,7 @@ async def _check_livekit(request: web.Request) -> Check:
         return {"ok": False, "url": url, "error": type(exc).__name__}
 
 
-async def _check_agent(request: web.Request) -> Check:
+async def _check_agent(request: web.Request) -> AgentCheck:
     try:
         since = datetime.now(UTC) - AGENT_ALIVE_WITHIN
         workers = await monitoring.live_workers(request.app[DB], since)
@@ -70,16 +78,16 @@ async def _check_agent(request: web.Request) -> Check:
     return {"ok": True, "workers": workers}
 
 
-async def _check_outbox(request: web.Request) -> Check:
+async def _check_outbox(request: web.Request) -> OutboxCheck:
     config = request.app[CONFIG]
     try:
         state = await monitoring.outbox_state(request.app[DB], config.clock())
     except Exception as exc:
         return _failed(exc)
-    found: Check = {"pending": state.pending, "failed": state.failed}
+    found: OutboxCheck = {"ok": True, "pending": state.pending, "failed": state.failed}
     if not config.mail.configured:
         # mails wait for a developer at /dev/outbox: nothing is meant to send them
-        return {"ok": True, "sending": False, **found}
+        return {**found, "sending": False}
     limit = request.app[OUTBOX_STUCK]
     if state.oldest_due_at is not None:
         waited = config.clock() - state.oldest_due_at
@@ -87,21 +95,26 @@ async def _check_outbox(request: web.Request) -> Check:
         if waited > limit:
             minutes = int(limit.total_seconds() // 60)
             error = f"a mail has been due for more than {minutes} min: is the mail worker running?"
-            return {"ok": False, "sending": True, **found, "error": error}
-    return {"ok": True, "sending": True, **found}
+            return {**found, "ok": False, "sending": True, "error": error}
+    return {**found, "sending": True}
 
 
 async def healthz(request: web.Request) -> web.Response:
-    return json_response({"status": "ok"})
+    alive: Alive = {"status": "ok"}
+    return json_response(alive)
 
 
 async def readyz(request: web.Request) -> web.Response:
     database, livekit, agent, outbox = await asyncio.gather(
         _check_db(request), _check_livekit(request), _check_agent(request), _check_outbox(request)
     )
-    checks = {"database": database, "livekit": livekit, "agent": agent, "outbox": outbox}
+    checks: Checks = {"database": database, "livekit": livekit, "agent": agent, "outbox": outbox}
     failed = [name for name, check in checks.items() if not check["ok"]]
-    body = {"status": "not_ready" if failed else "ready", "failed": failed, "checks": checks}
+    body: Readiness = {
+        "status": "not_ready" if failed else "ready",
+        "failed": failed,  # type: ignore[typeddict-item]
+        "checks": checks,
+    }
     return json_response(body, status=503 if failed else 200)
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from api import views
-from db.invitation_requests import PastParticipant
-from db.invitations import Invitation
+from api.models.invitations import Invitation, PastParticipant
+from db import invitation_requests
+from db.invitations import Invitation as Found
 from db.occurrences import Occurrence
 from db.times import from_db
 
@@ -14,8 +15,8 @@ Seat = tuple[int, str, str | None]  # occurrence_id, kind, held_until
 
 
 def invitation(
-    found: Invitation, seats: list[Seat], occurrence: Occurrence | None, join_window: timedelta
-) -> dict[str, object]:
+    found: Found, seats: list[Seat], occurrence: Occurrence | None, join_window: timedelta
+) -> Invitation:
     """``occurrence``: the one invited to, or the next of the series (None if none is left);
     ``join_window``: how long before its start its room opens."""
     return {
@@ -39,7 +40,7 @@ def invitation(
     }
 
 
-def past_participant(person: PastParticipant) -> dict[str, object]:
+def past_participant(person: invitation_requests.PastParticipant) -> PastParticipant:
     return {
         "user_id": person.user_id,
         "display_name": person.display_name,

@@ -20,21 +20,25 @@ from api.bookings import _refused as refused_error
 from api.errors import ApiError
 from api.keys import CONFIG, DB, HTTP
 from api.lookup import occurrence_or_404, path_id, session_or_404
-from api.models.fields import parse_email
+from api.models.invitations import (
+    NOT_PAST,
+    Invitation,
+    InvitationAnswer,
+    InvitationList,
+    InvitationRequest,
+    PastParticipants,
+)
 from api.responses import json_response
 from api.room_service import remove_from_room
-from api.validation import Fields, invalid, json_body, unprocessable, usable_email
+from api.validation import invalid, read_body, unprocessable, usable_email
 from db import bookings, guests, invitation_requests, invitations, occurrences
 from db.invitation_requests import MAX_PER_REQUEST, PER_HOUR, Invitee, InviteRequest
-from db.invitations import Invitation
+from db.invitations import Invitation as Found
 from db.occurrences import Occurrence
 from db.sessions import Session
 
-MIN_HOLD, MAX_HOLD = 5, 7 * 24 * 60  # minutes
-_NOT_PAST = "user_ids[{}] must be one of your past participants (GET /api/invitations/candidates)"
 
-
-async def show(request: web.Request, found: Invitation) -> dict[str, object]:
+async def show(request: web.Request, found: Found) -> Invitation:
     db = request.app[DB]
     if found.occurrence_id is not None:
         occurrence = await occurrence_or_404(request, found.occurrence_id)
@@ -50,30 +54,21 @@ async def show(request: web.Request, found: Invitation) -> dict[str, object]:
     return invitation_views.invitation(found, seats, occurrence, request.app[CONFIG].join_window)
 
 
-def _emails(body: Fields) -> list[Invitee]:
-    """The addresses the request names, normalised, once each; each with a guest link
-    (used only if the address turns out to have no account)."""
+def _emails(body: InvitationRequest) -> list[Invitee]:
+    """The addresses the request names, in their one spelling, once each; each with a guest
+    link (used only if the address turns out to have no account)."""
     named: dict[str, Invitee] = {}
-    for index, raw in enumerate(body.array("emails", max_items=MAX_PER_REQUEST)):
-        name = f"emails[{index}]"
-        email = usable_email(parse_email(raw, name), name)  # 400, or 422 email_not_usable
+    for index, email in enumerate(body.emails):
+        usable_email(email, f"emails[{index}]")  # 422 email_not_usable
         if email not in named:
             token = new_token()
             named[email] = Invitee(email, token, token_hash(token))
     return list(named.values())
 
 
-def _user_ids(body: Fields) -> list[int]:
-    ids = body.array("user_ids", max_items=MAX_PER_REQUEST)
-    for index, raw in enumerate(ids):
-        if not isinstance(raw, int) or isinstance(raw, bool):
-            raise invalid(_NOT_PAST.format(index))
-    return list(ids)
-
-
 def _refusal(exc: invitation_requests.Refusal) -> ApiError:
     if isinstance(exc, invitation_requests.NotPastParticipant):
-        return unprocessable("not_past_participant", _NOT_PAST.format(exc.index))
+        return unprocessable("not_past_participant", f"user_ids[{exc.index}] {NOT_PAST}")
     if isinstance(exc, invitation_requests.NotAParticipant):
         return ApiError(
             409,
@@ -107,19 +102,14 @@ async def _invite(
         facilitator = await require(request, "occurrence.invite", occurrence)
     occurrence_id = occurrence.id if occurrence is not None else None
     await require_verified(request, facilitator, "invite people")
-    body = await json_body(request)
-    emails, user_ids = _emails(body), _user_ids(body)
-    if not emails and not user_ids:
-        raise invalid("name whom to invite: emails, user_ids, or both")
-    minutes = body.integer("hold_minutes", minimum=MIN_HOLD, maximum=MAX_HOLD)
-    body.done()
+    body = await read_body(request, InvitationRequest)
     wanted = InviteRequest(
         session_id=session.id,
         occurrence_id=occurrence_id,
         invited_by=facilitator.id,
-        emails=emails,
-        user_ids=user_ids,
-        hold=timedelta(minutes=minutes) if minutes else None,
+        emails=_emails(body),
+        user_ids=list(body.user_ids),
+        hold=timedelta(minutes=body.hold_minutes) if body.hold_minutes else None,
     )
     now = request.app[CONFIG].clock()
     try:
@@ -132,7 +122,8 @@ async def _invite(
     for item, (_, created) in zip(items, made, strict=True):
         item["created"] = created
     status = 201 if any(created for _, created in made) else 200
-    return json_response({"items": items}, status=status)
+    answer: InvitationList = {"items": items}
+    return json_response(answer, status=status)
 
 
 async def invite_to_occurrence(request: web.Request) -> web.Response:
@@ -150,17 +141,19 @@ async def of_session(request: web.Request) -> web.Response:
     session = await session_or_404(request, path_id(request))
     await require(request, "session.invitations", session)
     found = await invitations.of_session(request.app[DB], session.id)
-    return json_response({"items": [await show(request, i) for i in found]})
+    answer: InvitationList = {"items": [await show(request, i) for i in found]}
+    return json_response(answer)
 
 
 async def candidates(request: web.Request) -> web.Response:
     user = await require(request, "invitation.candidates")
     now = request.app[CONFIG].clock()
     people = await invitation_requests.past_participants(request.app[DB], user.id, now)
-    return json_response({"items": [invitation_views.past_participant(p) for p in people]})
+    answer: PastParticipants = {"items": [invitation_views.past_participant(p) for p in people]}
+    return json_response(answer)
 
 
-async def _found(request: web.Request) -> Invitation:
+async def _found(request: web.Request) -> Found:
     invitation_id = path_id(request)
     found = await invitations.invitation(request.app[DB], invitation_id)
     if found is None:
@@ -197,10 +190,11 @@ async def revoke(request: web.Request) -> web.Response:
 async def mine(request: web.Request) -> web.Response:
     user = await require_user(request)
     found = await invitations.of_user(request.app[DB], user.id)
-    return json_response({"items": [await show(request, i) for i in found]})
+    answer: InvitationList = {"items": [await show(request, i) for i in found]}
+    return json_response(answer)
 
 
-async def _own(request: web.Request) -> Invitation:
+async def _own(request: web.Request) -> Found:
     user = await require_user(request)
     found = await _found(request)
     if found.user_id != user.id:
@@ -222,9 +216,11 @@ async def accept(request: web.Request) -> web.Response:
         raise _not_open(exc) from None
     except bookings.Refused as exc:
         raise refused_error(exc, found.occurrence_id or 0) from None
-    shown = await show(request, done)
-    shown["bookings"] = [views.booking(o.booking) for o in made]
-    return json_response(shown)
+    answer: InvitationAnswer = {
+        **await show(request, done),
+        "bookings": [views.booking(o.booking) for o in made],
+    }
+    return json_response(answer)
 
 
 async def decline(request: web.Request) -> web.Response:

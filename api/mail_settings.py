@@ -7,8 +7,9 @@ from aiohttp import web
 
 from api.authorization import require
 from api.keys import CONFIG, DB
+from api.models.invitations import MailSettings, MailSettingsChange
 from api.responses import json_response
-from api.validation import invalid, json_body
+from api.validation import read_body
 from db import mail_settings, outbox
 
 ALWAYS_SENT = [k for k in outbox.KINDS if k != outbox.REMINDER]
@@ -16,13 +17,12 @@ ALWAYS_SENT = [k for k in outbox.KINDS if k != outbox.REMINDER]
 
 async def _answer(request: web.Request, user_id: int) -> web.Response:
     lead = request.app[CONFIG].mail.reminder_lead
-    return json_response(
-        {
-            "reminders": await mail_settings.reminders_on(request.app[DB], user_id),
-            "reminder_lead_minutes": int(lead.total_seconds() // 60),
-            "always_sent": ALWAYS_SENT,
-        }
-    )
+    answer: MailSettings = {
+        "reminders": await mail_settings.reminders_on(request.app[DB], user_id),
+        "reminder_lead_minutes": int(lead.total_seconds() // 60),
+        "always_sent": ALWAYS_SENT,
+    }
+    return json_response(answer)
 
 
 async def get_settings(request: web.Request) -> web.Response:
@@ -32,12 +32,8 @@ async def get_settings(request: web.Request) -> web.Response:
 
 async def put_settings(request: web.Request) -> web.Response:
     user = await require(request, "me.mail")
-    body = await json_body(request)
-    if not body.has("reminders"):
-        raise invalid("reminders is required: true or false")
-    on = body.boolean("reminders")
-    body.done()
-    await request.app[DB].write(mail_settings.set_reminders, user.id, on)
+    body = await read_body(request, MailSettingsChange)
+    await request.app[DB].write(mail_settings.set_reminders, user.id, body.reminders)
     return await _answer(request, user.id)
 
 

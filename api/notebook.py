@@ -19,53 +19,51 @@ from api.dictionary import DICTIONARY
 from api.errors import ApiError
 from api.keys import CONFIG, DB
 from api.lookup import occurrence_or_404, path_id
+from api.models.learning import (
+    NotebookPage,
+    NotebookWordChange,
+    NotebookWordInput,
+    NotebookWordSaved,
+)
+from api.models.queries import NotebookQuery
 from api.responses import json_response
 from api.room_access import identity_of
-from api.validation import invalid, json_body, query
+from api.validation import read_body, read_query
 from db import notebook
 from db.room_ref import RoomRef
 from db.vocabulary import Lookup
 from dictionary.model import Entry, Invalid, NotFound
 from vocab.facts import word_facts
 
-MAX_PAGE = 500
-MAX_NOTE = 1000
-MAX_SENTENCE = 300
-
 
 async def list_words(request: web.Request) -> web.Response:
     user = await require_user(request)
-    fields = query(request)
-    search = fields.text("q", max_length=64, default="") or ""
-    sort = fields.choice("sort", notebook.SORTS, default="date") or "date"
-    order = fields.choice("order", ("desc", "asc"), default=None)
-    starred = fields.boolean("starred")
-    limit = fields.integer("limit", minimum=1, maximum=MAX_PAGE) or 100
-    offset = fields.integer("offset", minimum=0, maximum=10**9) or 0
-    fields.done()
+    q = read_query(request, NotebookQuery)
     # newest, hardest, most frequent first by default; words A to Z
-    descending = (order or ("asc" if sort == "word" else "desc")) == "desc"
+    descending = (q.order or ("asc" if q.sort == "word" else "desc")) == "desc"
     total, words = await notebook.page(
         request.app[DB],
         user.id,
-        search=search,
-        sort=sort,
+        search=q.q,
+        sort=q.sort,
         descending=descending,
-        starred_only=starred,
-        limit=limit,
-        offset=offset,
+        starred_only=q.starred,
+        limit=q.limit,
+        offset=q.offset,
     )
-    return json_response({"total": total, "offset": offset, "words": [w.as_json() for w in words]})
+    answer: NotebookPage = {
+        "total": total,
+        "offset": q.offset,
+        "words": [w.as_json() for w in words],
+    }
+    return json_response(answer)
 
 
 async def add_word(request: web.Request) -> web.Response:
     user = await require_user(request)
-    body = await json_body(request)
-    asked = body.text("word", required=True, max_length=64) or ""
-    sentence = body.text("sentence", max_length=MAX_SENTENCE)
-    occurrence_id = body.integer("occurrence_id", minimum=1, maximum=2**63 - 1)
-    source = body.choice("source", ("lookup", "tap"), default="lookup") or "lookup"
-    body.done()
+    body = await read_body(request, NotebookWordInput)
+    asked, sentence = body.word, body.sentence
+    occurrence_id, source = body.occurrence_id, body.source
     room = None
     if occurrence_id is not None:
         occurrence = await occurrence_or_404(request, occurrence_id)
@@ -89,9 +87,8 @@ async def add_word(request: web.Request) -> web.Response:
     saved, created = await request.app[DB].write(
         notebook.save_lookup, user.id, facts, room, identity_of(user), logged, now
     )
-    return json_response(
-        {**saved.as_json(), "already_saved": not created}, status=201 if created else 200
-    )
+    answer: NotebookWordSaved = {**saved.as_json(), "already_saved": not created}
+    return json_response(answer, status=201 if created else 200)
 
 
 async def _mine_or_404(request: web.Request) -> tuple[int, int]:
@@ -101,12 +98,8 @@ async def _mine_or_404(request: web.Request) -> tuple[int, int]:
 
 async def change_word(request: web.Request) -> web.Response:
     user_id, word_id = await _mine_or_404(request)
-    body = await json_body(request)
-    starred = body.boolean("starred") if body.has("starred") else None
-    note = body.text("note", max_length=MAX_NOTE) if body.has("note") else None
-    body.done()
-    if starred is None and note is None:
-        raise invalid("send starred (true or false) and/or note (text)")
+    body = await read_body(request, NotebookWordChange, required=True)
+    starred, note = body.starred, body.note
     changed = await request.app[DB].write(
         notebook.change, user_id, word_id, starred, note, request.app[CONFIG].clock()
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime, timedelta
 
 from aiohttp import web
@@ -12,19 +11,17 @@ from api.authorization import require
 from api.errors import ApiError
 from api.keys import CONFIG, DB
 from api.lookup import occurrence_or_404, path_id
+from api.models.queries import OccurrenceQuery
+from api.models.session_answers import OccurrencePage
+from api.models.sessions import OccurrencePatch
 from api.responses import json_response
-from api.sessions import LEVELS, MAX_CAPACITY, MAX_DURATION, MIN_DURATION, starts_in_past
-from api.validation import changes_body, query
+from api.sessions import starts_in_past
+from api.validation import read_body, read_query
 from db import bookings, occurrence_changes, occurrences
 from db.occurrences import BrowseFilter
 
-PAGE_LIMIT = 100
-
-
 # A page ends at a (start, id) position: microseconds since 1970 (UTC) and the id, the next
 # page starts after it. The document states this pattern; any text it matches is a position.
-CURSOR = re.compile(r"[0-9]{1,16}\.[0-9]{1,18}")
-CURSOR_RULE = "next_cursor as given, like 1772442000000000.17"
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -39,34 +36,29 @@ def _read_cursor(text: str) -> tuple[datetime, int]:
 
 
 async def browse(request: web.Request) -> web.Response:
-    q = query(request)
-    starts_from = q.instant("from")
-    starts_before = q.instant("to")
-    facilitator_id = q.integer("facilitator_id", minimum=1, maximum=2**62)
-    level = q.choice("level", LEVELS)
-    topic = q.text("topic", max_length=60)
-    has_seats = q.boolean("has_seats")
-    limit = q.integer("limit", minimum=1, maximum=PAGE_LIMIT) or 20
-    cursor = q.pattern("cursor", CURSOR, what=CURSOR_RULE)
-    q.done()
+    q = read_query(request, OccurrenceQuery)
+    limit = q.limit
     # `to` at or before `from` is an empty window: an empty page, not an error (a client
     # narrowing a range may well reach it).
     where = BrowseFilter(
         ending_after=request.app[CONFIG].clock(),
-        starts_from=starts_from,
-        starts_before=starts_before,
-        facilitator_id=facilitator_id,
-        level=level,
-        topic=topic,
-        has_seats=has_seats,
-        after=_read_cursor(cursor) if cursor else None,
+        starts_from=q.from_,
+        starts_before=q.to,
+        facilitator_id=q.facilitator_id,
+        level=q.level or None,
+        topic=q.topic or None,
+        has_seats=q.has_seats,
+        after=_read_cursor(q.cursor) if q.cursor else None,
     )
     found = await occurrences.browse(request.app[DB], where, limit + 1)
     page = found[:limit]
     next_cursor = _cursor(page[-1]) if len(found) > limit else None
     window = request.app[CONFIG].join_window
-    items = [views.occurrence(o, window) for o in page]
-    return json_response({"items": items, "next_cursor": next_cursor})
+    answer: OccurrencePage = {
+        "items": [views.occurrence(o, window) for o in page],
+        "next_cursor": next_cursor,
+    }
+    return json_response(answer)
 
 
 async def get_occurrence(request: web.Request) -> web.Response:
@@ -77,11 +69,8 @@ async def get_occurrence(request: web.Request) -> web.Response:
 async def update_occurrence(request: web.Request) -> web.Response:
     found = await occurrence_or_404(request, path_id(request))
     await require(request, "occurrence.edit", found)
-    body = await changes_body(request)
-    starts_at = body.instant("starts_at")
-    duration = body.integer("duration_minutes", minimum=MIN_DURATION, maximum=MAX_DURATION)
-    capacity = body.integer("capacity", minimum=1, maximum=MAX_CAPACITY)
-    body.done()
+    body = await read_body(request, OccurrencePatch, required=True)
+    starts_at, duration, capacity = body.starts_at, body.duration_minutes, body.capacity
     now = request.app[CONFIG].clock()
     length = timedelta(minutes=duration) if duration else None
     try:

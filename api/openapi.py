@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
+from copy import deepcopy
 from functools import cache
 from pathlib import Path
 from typing import Any
-from zoneinfo import available_timezones
 
 import yaml
 from aiohttp import web
@@ -35,17 +35,16 @@ LIMIT_RESPONSES: dict[str, dict[str, object]] = {
 
 
 def _completed(loaded: dict[str, Any]) -> dict[str, Any]:
-    """The models' schemas (api/models), and the limits every operation has."""
-    written = loaded["components"].setdefault("schemas", {})
-    generated = models_document.schemas()
-    if "TimeZone" in written:
-        written["TimeZone"]["enum"] = sorted(available_timezones())
+    """Every JSON shape, from the models (api/models: the YAML writes none), and the limits
+    every operation has."""
+    assert "schemas" not in loaded["components"], "shapes are models in api/models, not YAML"
+    loaded["components"]["schemas"] = models_document.schemas()
     loaded["components"]["responses"].update(LIMIT_RESPONSES)
-    for schema in _request_objects(loaded):  # those still written in api/openapi.yaml
-        _null_means_absent(schema)
-    written.update(generated)
     for operations in loaded["paths"].values():
         for method, operation in operations.items():
+            if "x-query" in operation:  # its query string is a model (api/models/queries.py)
+                made = deepcopy(models_document.query_parameters(operation.pop("x-query")))
+                operation["parameters"] = [*made, *operation.get("parameters", [])]
             if method in (*WRITES, "get"):
                 _empty_means_absent(operation.get("parameters", []))
     for path, operations in loaded["paths"].items():
@@ -58,31 +57,6 @@ def _completed(loaded: dict[str, Any]) -> dict[str, Any]:
                 responses.setdefault("429", {"$ref": "#/components/responses/RateLimited"})
             responses.setdefault("503", {"$ref": "#/components/responses/DatabaseUnavailable"})
     return loaded
-
-
-def _request_objects(loaded: dict[str, Any]) -> list[dict[str, Any]]:
-    """The JSON objects request bodies send (each once, components resolved)."""
-    found: dict[int, dict[str, Any]] = {}
-    for operations in loaded["paths"].values():
-        for method, operation in operations.items():
-            if method not in WRITES or "requestBody" not in operation:
-                continue
-            content = operation["requestBody"]["content"].get("application/json", {})
-            schema = content.get("schema", {})
-            if "$ref" not in schema:  # inline bodies are read by hand, not by api/validation.py
-                continue
-            schema = loaded["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
-            if schema.get("type") == "object" and "properties" in schema:
-                found[id(schema)] = schema
-    return list(found.values())
-
-
-def _null_means_absent(schema: dict[str, Any]) -> None:
-    """api/validation.py reads an optional field sent as null as one left out: say so."""
-    required = set(schema.get("required", ()))
-    for name, prop in schema["properties"].items():
-        if name not in required and "anyOf" not in prop:
-            schema["properties"][name] = {"anyOf": [prop, {"type": "null"}]}
 
 
 def _empty_means_absent(parameters: list[dict[str, Any]]) -> None:

@@ -19,11 +19,12 @@ from api.event_hub import Subscriber, frame
 from api.keys import DB, EVENTS
 from api.limits import LIMITS, STREAMS
 from api.metrics import EVENT_STREAMS
+from api.models.queries import EventQuery
+from api.models.session_answers import StreamReady
 from api.stream_watch import StreamState, unwatch, watch
-from api.validation import invalid, query
+from api.validation import read_query
 from db.events import latest_event_id, replay
 
-MAX_OCCURRENCES = 200
 BACKLOG_BATCH = 500
 # How far back a replay reaches for a person's own events (``user:{id}``): those are
 # found by scanning ids, not through an index (one more index entry on every booking).
@@ -32,14 +33,8 @@ OWN_REPLAY_WINDOW = 10_000
 
 
 def _occurrence_ids(text: str | None) -> list[int]:
-    if not text:
-        return []
-    parts = text.split(",")
-    if len(parts) > MAX_OCCURRENCES:
-        raise invalid(f"occurrences may list at most {MAX_OCCURRENCES} ids")
-    if not all(p.strip().isdigit() and len(p.strip()) < 19 for p in parts):
-        raise invalid("occurrences must be occurrence ids separated by commas, e.g. 12,13")
-    return [int(p) for p in parts]
+    """``12,13``: EventQuery's pattern saw to the form (and to at most 200)."""
+    return [int(part) for part in text.split(",")] if text else []
 
 
 def _resume_from(request: web.Request, after: int | None) -> int | None:
@@ -53,11 +48,9 @@ def _resume_from(request: web.Request, after: int | None) -> int | None:
 
 async def stream(request: web.Request) -> web.StreamResponse:
     user = await require_user(request)
-    q = query(request)
-    ids = _occurrence_ids(q.text("occurrences", max_length=MAX_OCCURRENCES * 20))
-    after = q.integer("after", minimum=0, maximum=2**62)
-    q.done()
-    resume = _resume_from(request, after)
+    q = read_query(request, EventQuery)
+    ids = _occurrence_ids(q.occurrences)
+    resume = _resume_from(request, q.after)
     topics = frozenset({f"user:{user.id}", *(f"occurrence:{i}" for i in ids)})
     with request.app[STREAMS].hold(user.id):
         return await _stream(request, user.id, ids, topics, resume)
@@ -83,7 +76,11 @@ async def _stream(
         last, complete = hub.last_id, True
         if resume is not None:
             last, complete = await _replay(request, response, user_id, ids, resume)
-        ready = {"last_event_id": last, "topics": sorted(topics), "own_events_complete": complete}
+        ready: StreamReady = {
+            "last_event_id": last,
+            "topics": sorted(topics),
+            "own_events_complete": complete,
+        }
         await response.write(f"event: ready\nid: {last}\ndata: {json.dumps(ready)}\n\n".encode())
         await _follow(response, subscriber, last, request.app[LIMITS].stream_write_timeout_s)
     except (ConnectionResetError, TimeoutError):

@@ -16,17 +16,20 @@ from api.auth import require_user
 from api.errors import ApiError
 from api.keys import CONFIG, DB
 from api.lookup import occurrence_or_404, path_id
+from api.models.learning import LearnerSettings, LearnerSettingsChange, RecapList
+from api.models.learning_recaps import FacilitatorRecap, LearnerRecap
 from api.responses import json_response
-from api.validation import invalid, json_body
+from api.validation import read_body
 from db import notebook_settings, recaps
-from db.notebook_settings import LearnerSettings
-from vocab.levels import LEVELS
+from db.notebook_settings import LearnerSettings as Settings
 
 
 async def recap(request: web.Request) -> web.Response:
     user = await require_user(request)
     occurrence = await occurrence_or_404(request, path_id(request))
-    found = await recaps.recap_of(request.app[DB], occurrence.id, user.id)
+    found: LearnerRecap | FacilitatorRecap | None = await recaps.recap_of(
+        request.app[DB], occurrence.id, user.id
+    )
     if found is not None:
         return json_response(found)
     if not await recaps.built(request.app[DB], occurrence.id):
@@ -42,24 +45,24 @@ async def recap(request: web.Request) -> web.Response:
 async def my_recaps(request: web.Request) -> web.Response:
     user = await require_user(request)
     rows = await recaps.recaps_of(request.app[DB], user.id)
-    return json_response(
-        {
-            "recaps": [
-                {
-                    "occurrence_id": int(r["occurrence_id"]),
-                    "title": r["title"],
-                    "role": r["role"],
-                    "starts_at": r["starts_at"],
-                    "built_at": r["built_at"],
-                }
-                for r in rows
-            ]
-        }
-    )
+    answer: RecapList = {
+        "recaps": [
+            {
+                "occurrence_id": int(r["occurrence_id"]),
+                "title": r["title"],
+                "role": r["role"],
+                "starts_at": r["starts_at"],
+                "built_at": r["built_at"],
+            }
+            for r in rows
+        ]
+    }
+    return json_response(answer)
 
 
-def _settings(found: LearnerSettings) -> web.Response:
-    return json_response({"level": found.level, "recap_emails": found.recap_emails})
+def _settings(found: Settings) -> web.Response:
+    answer: LearnerSettings = {"level": found.level, "recap_emails": found.recap_emails}
+    return json_response(answer)
 
 
 async def get_learning(request: web.Request) -> web.Response:
@@ -69,12 +72,8 @@ async def get_learning(request: web.Request) -> web.Response:
 
 async def put_learning(request: web.Request) -> web.Response:
     user = await require_user(request)
-    body = await json_body(request)
-    level = body.choice("level", ("", *LEVELS)) if body.has("level") else None
-    emails = body.boolean("recap_emails") if body.has("recap_emails") else None
-    body.done()
-    if level is None and emails is None:
-        raise invalid("send level ('A1'..'C2', or '') and/or recap_emails (true or false)")
+    body = await read_body(request, LearnerSettingsChange)
+    level, emails = body.level, body.recap_emails
     changed = await request.app[DB].write(
         notebook_settings.change, user.id, level, emails, request.app[CONFIG].clock()
     )

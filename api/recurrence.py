@@ -9,33 +9,24 @@ says, and so happens at 03:30.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import islice
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from dateutil.rrule import rrulestr
 
-from api.validation import Fields, invalid
+from api.models.recurrence import MAX_COUNT, Recurrence, Repetition
+from api.validation import invalid
 
 NONE, WEEKLY, BIWEEKLY, MONTHLY = "none", "weekly", "biweekly", "monthly"
-FREQUENCIES = (NONE, WEEKLY, BIWEEKLY, MONTHLY)
 _RULES = {
     WEEKLY: "FREQ=WEEKLY;INTERVAL=1",
     BIWEEKLY: "FREQ=WEEKLY;INTERVAL=2",
     MONTHLY: "FREQ=MONTHLY;INTERVAL=1",
 }
-MAX_COUNT = 200
 MAX_SPAN = timedelta(days=366)
 
 Slot = tuple[datetime, datetime]
-
-
-@dataclass(frozen=True)
-class Recurrence:
-    frequency: str
-    count: int | None = None
-    until: date | None = None
 
 
 def zone(name: str) -> ZoneInfo:
@@ -56,45 +47,27 @@ def _zones() -> set[str]:
     return _ZONES
 
 
-def read(fields: Fields | None) -> Recurrence:
-    """``{"frequency": "weekly", "count": 10}`` or ``{..., "until": "2026-12-31"}``."""
-    if fields is None:
-        return Recurrence(NONE)
-    frequency = fields.choice("recurrence.frequency", FREQUENCIES, required=True) or NONE
-    count = fields.integer("recurrence.count", minimum=1, maximum=MAX_COUNT)
-    until_text = fields.text("recurrence.until", max_length=10)
-    fields.done()
-    until = None
-    if until_text is not None:
-        try:
-            until = date.fromisoformat(until_text)
-        except ValueError:
-            raise invalid("recurrence.until must be a date like 2026-12-31") from None
-    if frequency == NONE:
-        if count is not None or until is not None:
-            raise invalid("recurrence.count and recurrence.until need a frequency other than none")
-        return Recurrence(NONE)
-    if (count is None) == (until is None):
-        raise invalid(
-            "a recurring session needs exactly one end: recurrence.count (at most "
-            f"{MAX_COUNT}) or recurrence.until (within a year of the start)"
-        )
-    return Recurrence(frequency, count, until)
+def until_of(recurrence: Recurrence | None) -> date | None:
+    """The last day a series asks for, if it gives one."""
+    rule = recurrence.root if recurrence is not None else None
+    return rule.until if isinstance(rule, Repetition) else None
 
 
-def to_rrule(recurrence: Recurrence, starts_local: datetime, tz: ZoneInfo) -> str | None:
-    if recurrence.frequency == NONE:
+def to_rrule(recurrence: Recurrence | None, starts_local: datetime, tz: ZoneInfo) -> str | None:
+    """The RFC 5545 rule of a recurrence as sent (none: no rule, one meeting)."""
+    repeat = recurrence.root if recurrence is not None else None
+    if not isinstance(repeat, Repetition):
         return None
-    rule = _RULES[recurrence.frequency]
-    if recurrence.count is not None:
-        return f"{rule};COUNT={recurrence.count}"
-    assert recurrence.until is not None
-    if recurrence.until < starts_local.date():
+    rule = _RULES[repeat.frequency]
+    if repeat.count is not None:
+        return f"{rule};COUNT={repeat.count}"
+    assert repeat.until is not None
+    if repeat.until < starts_local.date():
         raise invalid("recurrence.until must not be before the first start")
-    if recurrence.until - starts_local.date() > MAX_SPAN:
+    if repeat.until - starts_local.date() > MAX_SPAN:
         raise invalid("recurrence.until must be within a year of the first start")
     # RFC 5545: with a zoned DTSTART, UNTIL is given in UTC; the last day counts in full.
-    end_of_day = datetime.combine(recurrence.until, time(23, 59, 59), tzinfo=tz).astimezone(UTC)
+    end_of_day = datetime.combine(repeat.until, time(23, 59, 59), tzinfo=tz).astimezone(UTC)
     return f"{rule};UNTIL={end_of_day:%Y%m%dT%H%M%SZ}"
 
 

@@ -14,38 +14,39 @@ from api.auth import require_user
 from api.errors import ApiError
 from api.keys import CONFIG, DB
 from api.lookup import path_id
+from api.models.learning import ReviewAnswer, ReviewCount, ReviewDue, ReviewRating
+from api.models.queries import ReviewQuery
 from api.responses import json_response
-from api.validation import json_body, query
+from api.validation import read_body, read_query
 from db import review
 from db.times import to_db
-from vocab.schedule import RATINGS
 
 
 async def due_cards(request: web.Request) -> web.Response:
     user = await require_user(request)
-    fields = query(request)
-    limit = fields.integer("limit", minimum=1, maximum=200) or 20
-    fields.done()
+    limit = read_query(request, ReviewQuery).limit
     now = request.app[CONFIG].clock()
     count, cards = await review.due(request.app[DB], user.id, now, limit)
     _due, total = await review.counts(request.app[DB], user.id, now)
-    return json_response(
-        {"due_count": count, "total": total, "cards": [c.as_json() for c in cards]}
-    )
+    answer: ReviewDue = {
+        "due_count": count,
+        "total": total,
+        "cards": [c.as_json() for c in cards],
+    }
+    return json_response(answer)
 
 
 async def due_count(request: web.Request) -> web.Response:
     user = await require_user(request)
     count, total = await review.counts(request.app[DB], user.id, request.app[CONFIG].clock())
-    return json_response({"due_count": count, "total": total})
+    answer: ReviewCount = {"due_count": count, "total": total}
+    return json_response(answer)
 
 
 async def answer(request: web.Request) -> web.Response:
     user = await require_user(request)
     card_id = path_id(request)
-    body = await json_body(request)
-    rating = body.choice("rating", RATINGS, required=True) or ""
-    body.done()
+    rating = (await read_body(request, ReviewRating)).rating
     now = request.app[CONFIG].clock()
     try:
         card = await request.app[DB].write(review.answer, user.id, card_id, rating, now)
@@ -56,7 +57,8 @@ async def answer(request: web.Request) -> web.Response:
     if card is None:
         raise ApiError(404, "not_found", f"There is no card {card_id} among yours.")
     count, _total = await review.counts(request.app[DB], user.id, now)
-    return json_response({"card": card.as_json(), "due_count": count})
+    answer: ReviewAnswer = {"card": card.as_json(), "due_count": count}
+    return json_response(answer)
 
 
 def setup(app: web.Application) -> None:

@@ -16,9 +16,11 @@ from api.authorization import require
 from api.errors import ApiError
 from api.keys import CONFIG, DB
 from api.lookup import occurrence_or_404, path_id
+from api.models.session_answers import RoomToken
+from api.models.sessions import EmptyBody
 from api.responses import json_response
 from api.room_tokens import FACILITATOR, PARTICIPANT, room_token
-from api.validation import json_body
+from api.validation import read_body
 from db import occurrences, room_endings
 from db.accounts import User
 from db.occurrences import Occurrence
@@ -54,7 +56,7 @@ async def refuse_if_ended(request: web.Request, occurrence: Occurrence) -> None:
 async def token(request: web.Request) -> web.Response:
     user = await require_user(request)
     occurrence = await occurrence_or_404(request, path_id(request))
-    (await json_body(request)).done()
+    await read_body(request, EmptyBody)
     config = request.app[CONFIG]
     if occurrence.status != occurrences.SCHEDULED:
         raise ApiError(403, "occurrence_cancelled", "This occurrence was cancelled.")
@@ -72,16 +74,15 @@ async def token(request: web.Request) -> web.Response:
         role=role,
         ttl=ttl,
     )
-    return json_response(
-        {
-            "token": jwt,
-            "url": config.livekit.url,
-            "room": occurrence.room_name,
-            "identity": identity_of(user),
-            "role": role,
-            "expires_at": views.instant(now + ttl),
-        }
-    )
+    answer: RoomToken = {
+        "token": jwt,
+        "url": config.livekit.url,
+        "room": occurrence.room_name,
+        "identity": identity_of(user),
+        "role": role,
+        "expires_at": views.instant(now + ttl),
+    }
+    return json_response(answer)
 
 
 def setup(app: web.Application) -> None:

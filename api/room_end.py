@@ -14,15 +14,17 @@ from api import views
 from api.authorization import require_occurrence
 from api.errors import ApiError
 from api.keys import CONFIG, DB, HTTP
+from api.models.session_answers import MeetingEnded
+from api.models.sessions import EmptyBody
 from api.responses import json_response
 from api.room_service import RoomServerUnavailable, close_room
-from api.validation import json_body
+from api.validation import read_body
 from db import occurrences, room_endings
 
 
 async def end_meeting(request: web.Request) -> web.Response:
     _user, found = await require_occurrence(request, "occurrence.end")
-    (await json_body(request)).done()
+    await read_body(request, EmptyBody)
     if found.status != occurrences.SCHEDULED:
         raise ApiError(409, "occurrence_cancelled", "This occurrence was cancelled.")
     config = request.app[CONFIG]
@@ -38,9 +40,12 @@ async def end_meeting(request: web.Request) -> web.Response:
             "The meeting is marked ended and nobody can join again, but the room server did "
             "not answer, so those in the room are still there; try again.",
         ) from None
-    return json_response(
-        {"occurrence_id": found.id, "ended_at": views.instant(ended), "room_was_open": was_open}
-    )
+    answer: MeetingEnded = {
+        "occurrence_id": found.id,
+        "ended_at": views.instant(ended),
+        "room_was_open": was_open,
+    }
+    return json_response(answer)
 
 
 def setup(app: web.Application) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from aiohttp import web
 
@@ -11,60 +12,50 @@ from api.authorization import require
 from api.errors import ApiError
 from api.keys import CONFIG, DB
 from api.lookup import path_id, session_or_404
+from api.models.queries import SessionQuery
+from api.models.session_answers import Session as SessionShown
+from api.models.session_answers import SessionPage
+from api.models.sessions import SessionInput, SessionPatch
 from api.responses import json_response
-from api.validation import Fields, changes_body, json_body, query, unprocessable
-from colearn.languages import DEFAULT_LANGUAGE, WHISPER_LANGUAGES
+from api.validation import read_body, read_query, unprocessable
+from colearn.languages import DEFAULT_LANGUAGE
 from db import occurrences, sessions
 from db.sessions import CapacityBelowBooked, Session, SessionFields
 
-LEVELS = ("A1", "A2", "B1", "B2", "C1", "C2")  # CEFR; an empty level means "any level"
-MAX_TITLE, MAX_DESCRIPTION, MAX_TOPIC = 120, 4000, 60
-MIN_DURATION, MAX_DURATION = 5, 480
-MAX_CAPACITY = 500
-LANGUAGE_RULE = "a language code Whisper knows, such as 'en', 'es' or 'fr'"
-PAGE_LIMIT = 100
 
-
-def _read_fields(body: Fields, current: SessionFields | None) -> tuple[SessionFields, bool]:
-    """The session's fields after this request, and whether its schedule changes."""
-    creating = current is None
-    title = body.text("title", required=creating, max_length=MAX_TITLE)
-    description = body.text("description", max_length=MAX_DESCRIPTION)
-    level = body.choice("level", ("", *LEVELS))
-    topic = body.text("topic", max_length=MAX_TOPIC)
-    language = body.code("language", WHISPER_LANGUAGES, what=LANGUAGE_RULE)
-    tz_name = body.text("timezone", required=creating, max_length=64)
-    starts_at = body.instant("starts_at", required=creating)
-    duration = body.integer(
-        "duration_minutes", minimum=MIN_DURATION, maximum=MAX_DURATION, required=creating
-    )
-    capacity = body.integer("capacity", minimum=1, maximum=MAX_CAPACITY, required=creating)
-    repeat = body.nested("recurrence")
-    given_recurrence = repeat is not None
-    rule = recurrence.read(repeat)
-    body.done()
-    tz = recurrence.zone(tz_name or (current.timezone if current else ""))
-    if starts_at is not None:
-        starts_local = recurrence.wall_clock(starts_at, tz)
+def _read_fields(
+    body: SessionInput | SessionPatch, current: SessionFields | None
+) -> tuple[SessionFields, bool]:
+    """The session's fields after this request (what it leaves out stays as stored), and
+    whether its schedule changes."""
+    tz = recurrence.zone(body.timezone or (current.timezone if current else ""))
+    if body.starts_at is not None:
+        starts_local = recurrence.wall_clock(body.starts_at, tz)
     else:
-        assert current is not None  # a new session has a start (checked above)
+        assert current is not None  # a new session has a start (SessionInput requires it)
         starts_local = current.starts_local  # the same wall-clock time, maybe in a new zone
-    if rule.until is not None:
-        _check_until(rule.until, starts_local.date())
-    rrule = recurrence.to_rrule(rule, starts_local, tz) if given_recurrence or creating else None
+    until = recurrence.until_of(body.recurrence)
+    if until is not None:
+        _check_until(until, starts_local.date())
+    new_rule = body.recurrence is not None or current is None
+    rrule = recurrence.to_rrule(body.recurrence, starts_local, tz) if new_rule else None
+
+    def kept(value: Any, name: str, default: Any) -> Any:
+        if value is not None:
+            return value
+        return getattr(current, name) if current else default
+
     fields = SessionFields(
-        title=title or (current.title if current else ""),
-        description=description
-        if description is not None
-        else (current.description if current else ""),
-        level=level if level is not None else (current.level if current else ""),
-        topic=topic if topic is not None else (current.topic if current else ""),
+        title=body.title or (current.title if current else ""),  # a blank one keeps it
+        description=kept(body.description, "description", ""),
+        level=kept(body.level, "level", ""),
+        topic=kept(body.topic, "topic", ""),
         timezone=tz.key,
         starts_local=starts_local,
-        duration_minutes=duration or (current.duration_minutes if current else 0),
-        capacity=capacity or (current.capacity if current else 0),
-        rrule=rrule if (given_recurrence or creating) else (current.rrule if current else None),
-        language=language or (current.language if current else DEFAULT_LANGUAGE),
+        duration_minutes=kept(body.duration_minutes, "duration_minutes", 0),
+        capacity=kept(body.capacity, "capacity", 0),
+        rrule=rrule if new_rule else (current.rrule if current else None),
+        language=kept(body.language, "language", DEFAULT_LANGUAGE),
     )
     timing = ("timezone", "starts_local", "duration_minutes", "rrule")
     changed = current is not None and any(getattr(fields, n) != getattr(current, n) for n in timing)
@@ -87,7 +78,7 @@ def starts_in_past() -> ApiError:
     return unprocessable("starts_in_past", "starts_at must be in the future")
 
 
-async def _view(request: web.Request, found: Session) -> dict[str, object]:
+async def _view(request: web.Request, found: Session) -> SessionShown:
     tz = recurrence.zone(found.fields.timezone)
     shown = views.session(found, recurrence.describe(found.fields.rrule, tz))
     listed = await occurrences.of_session(request.app[DB], found.id)
@@ -106,7 +97,7 @@ def _capacity_refused(exc: CapacityBelowBooked) -> ApiError:
 
 async def create_session(request: web.Request) -> web.Response:
     user = await require(request, "session.create")
-    fields, _ = _read_fields(await json_body(request), None)
+    fields, _ = _read_fields(await read_body(request, SessionInput), None)
     now = request.app[CONFIG].clock()
     tz = recurrence.zone(fields.timezone)
     slots = recurrence.slots(fields.starts_local, tz, fields.rrule, fields.duration_minutes)
@@ -123,11 +114,8 @@ async def get_session(request: web.Request) -> web.Response:
 
 
 async def list_sessions(request: web.Request) -> web.Response:
-    q = query(request)
-    facilitator_id = q.integer("facilitator_id", minimum=1, maximum=2**62)
-    limit = q.integer("limit", minimum=1, maximum=PAGE_LIMIT) or 20
-    cursor = q.integer("cursor", minimum=0, maximum=2**62) or 0
-    q.done()
+    q = read_query(request, SessionQuery)
+    facilitator_id, limit, cursor = q.facilitator_id, q.limit, int(q.cursor or 0)
     found = await sessions.sessions(
         request.app[DB], facilitator_id=facilitator_id, after_id=cursor, limit=limit + 1
     )
@@ -136,16 +124,20 @@ async def list_sessions(request: web.Request) -> web.Response:
         for s in found[:limit]
     ]
     next_cursor = str(found[limit - 1].id) if len(found) > limit else None
-    return json_response({"items": items, "next_cursor": next_cursor})
+    page: SessionPage = {"items": items, "next_cursor": next_cursor}
+    return json_response(page)
 
 
 async def update_session(request: web.Request) -> web.Response:
     found = await session_or_404(request, path_id(request))
     await require(request, "session.edit", found)
-    fields, reschedule = _read_fields(await changes_body(request), found.fields)
+    body = await read_body(request, SessionPatch, required=True)
+    fields, reschedule = _read_fields(body, found.fields)
     now: datetime = request.app[CONFIG].clock()
     tz = recurrence.zone(fields.timezone)
     slots = recurrence.slots(fields.starts_local, tz, fields.rrule, fields.duration_minutes)
+    if reschedule and all(start <= now for start, _ in slots):
+        raise starts_in_past()  # a new schedule with no meeting still to come
     changes = {
         name: getattr(fields, name)
         for name in SessionFields.__dataclass_fields__

@@ -16,8 +16,9 @@ from api.authorization import require, require_occurrence
 from api.errors import ApiError
 from api.keys import DB
 from api.lookup import path_id, session_or_404
+from api.models.learning import CaptionsState, CaptionsSwitch, Transcript
 from api.responses import json_response
-from api.validation import invalid, json_body
+from api.validation import read_body
 from db import transcripts
 
 
@@ -28,21 +29,23 @@ def _parse(stamp: object) -> datetime:
 async def transcript(request: web.Request) -> web.Response:
     _user, occurrence = await require_occurrence(request, "occurrence.transcript")
     segments = await transcripts.occurrence_segments(request.app[DB], occurrence.id)
-    return json_response(
-        {
-            "occurrence_id": occurrence.id,
-            "segments": [
-                {
-                    "id": s["segment_id"],
-                    "speaker": {"identity": s["speaker_identity"], "name": s["speaker_name"]},
-                    "text": s["text"],
-                    "started_at": s["started_at"],
-                    "ended_at": s["ended_at"],
-                }
-                for s in segments
-            ],
-        }
-    )
+    answer: Transcript = {
+        "occurrence_id": occurrence.id,
+        "segments": [
+            {
+                "id": str(s["segment_id"]),
+                "speaker": {
+                    "identity": str(s["speaker_identity"]),
+                    "name": str(s["speaker_name"]),
+                },
+                "text": str(s["text"]),
+                "started_at": str(s["started_at"]),
+                "ended_at": str(s["ended_at"]),
+            }
+            for s in segments
+        ],
+    }
+    return json_response(answer)
 
 
 def _vtt_time(offset: timedelta) -> str:
@@ -78,14 +81,11 @@ async def transcript_vtt(request: web.Request) -> web.Response:
 async def set_captions(request: web.Request) -> web.Response:
     session = await session_or_404(request, path_id(request))
     await require(request, "session.captions", session)
-    body = await json_body(request)
-    if not body.has("enabled"):
-        raise invalid("enabled is required (true or false)")
-    enabled = body.boolean("enabled")
-    body.done()
+    enabled = (await read_body(request, CaptionsSwitch)).enabled
     if not await request.app[DB].write(transcripts.set_captions_enabled, session.id, enabled):
         raise ApiError(404, "not_found", f"There is no session {session.id}.")
-    return json_response({"session_id": session.id, "captions_enabled": enabled})
+    answer: CaptionsState = {"session_id": session.id, "captions_enabled": enabled}
+    return json_response(answer)
 
 
 def setup(app: web.Application) -> None:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
+from typing import Any
 from zoneinfo import ZoneInfo
 
+from api.models import accounts as account_answers
+from api.models import session_answers as answers
+from db import booking_reads, bookings, occurrences, sessions
 from db.accounts import User
-from db.booking_reads import RosterEntry
-from db.bookings import Booking
-from db.occurrences import Occurrence
-from db.sessions import Session
 
 
 # Remembered: the same few instants (an occurrence's start and end) are written into
@@ -25,10 +25,19 @@ def instant(moment: datetime) -> str:
 @lru_cache(maxsize=4096)
 def local(moment: datetime, timezone: str) -> str:
     """ISO-8601 wall-clock time in ``timezone`` with its offset on that date."""
-    return moment.astimezone(ZoneInfo(timezone)).isoformat(timespec="seconds")
+    return rfc3339(moment.astimezone(ZoneInfo(timezone)))
 
 
-def user(u: User) -> dict[str, object]:
+def rfc3339(moment: datetime) -> str:
+    """ISO-8601 with its own offset, or in UTC where that offset has seconds (a zone's local
+    mean time before 1900, which RFC 3339 cannot write)."""
+    offset = moment.utcoffset()
+    if offset is not None and offset.seconds % 60:
+        return instant(moment)
+    return moment.isoformat(timespec="seconds")
+
+
+def user(u: User) -> account_answers.User:
     return {
         "id": u.id,
         "email": u.email,
@@ -38,7 +47,7 @@ def user(u: User) -> dict[str, object]:
     }
 
 
-def occurrence(o: Occurrence, join_window: timedelta) -> dict[str, object]:
+def occurrence(o: occurrences.Occurrence, join_window: timedelta) -> answers.Occurrence:
     """``join_window``: how long before the start its room lets people in (ApiConfig)."""
     return {
         "id": o.id,
@@ -61,7 +70,7 @@ def occurrence(o: Occurrence, join_window: timedelta) -> dict[str, object]:
     }
 
 
-def booking(b: Booking) -> dict[str, object]:
+def booking(b: bookings.Booking) -> answers.Booking:
     return {
         "id": b.id,
         "occurrence_id": b.occurrence_id,
@@ -73,14 +82,21 @@ def booking(b: Booking) -> dict[str, object]:
     }
 
 
-def roster_entry(entry: RosterEntry) -> dict[str, object]:
+def booking_with_occurrence(
+    b: bookings.Booking, o: occurrences.Occurrence, join_window: timedelta
+) -> answers.BookingWithOccurrence:
+    return {**booking(b), "occurrence": occurrence(o, join_window)}
+
+
+def roster_entry(entry: booking_reads.RosterEntry) -> answers.RosterEntry:
     return {
         **booking(entry.booking),
         "user": {"id": entry.booking.user_id, "display_name": entry.display_name},
     }
 
 
-def session(s: Session, recurrence: dict[str, object]) -> dict[str, object]:
+def session(s: sessions.Session, recurrence: Any) -> answers.Session:
+    """``recurrence``: api/recurrence.describe's (the shape of the Recurrence a request sends)."""
     f = s.fields
     starts = f.starts_local.replace(tzinfo=ZoneInfo(f.timezone))
     return {
@@ -92,7 +108,7 @@ def session(s: Session, recurrence: dict[str, object]) -> dict[str, object]:
         "topic": f.topic,
         "language": f.language,
         "timezone": f.timezone,
-        "starts_at": starts.isoformat(timespec="seconds"),
+        "starts_at": rfc3339(starts),
         "duration_minutes": f.duration_minutes,
         "capacity": f.capacity,
         "recurrence": recurrence,

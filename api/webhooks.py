@@ -23,6 +23,7 @@ from livekit import api as lkapi
 
 from api.errors import ApiError
 from api.keys import CONFIG, DB
+from api.models.operations import WebhookAck
 from api.responses import json_response
 from db import rooms
 from db.conn import Conn
@@ -48,7 +49,8 @@ async def receive(request: web.Request) -> web.Response:
     first = await request.app[DB].write(
         _handle, event.id, event.event, room_name, event.room.sid, at
     )
-    return json_response({"status": "ok" if first else "duplicate"})
+    ack: WebhookAck = {"status": "ok" if first else "duplicate"}
+    return json_response(ack)
 
 
 def _verify(key: str, secret: str, request: web.Request, body: bytes) -> None:

@@ -155,3 +155,17 @@ async def test_a_guest_makes_an_account_and_keeps_their_vocabulary_and_seat(
     assert [w.lookup.headword for w in words] == ["go"]
     again = await api.call("POST", "/api/guest/token", json={"token": token})
     assert again.status == 409 and again.error_code == "has_account"
+
+
+async def test_a_guest_account_refuses_a_weak_password_and_a_missing_name_as_rules(
+    api: Api, smtp_server: SmtpServer
+) -> None:
+    _, _, _, token = await _invite_guest(api, smtp_server, "gale@example.org")
+    path = "/api/guest/account"
+    nameless = await api.call("POST", path, json={"token": token, "password": PASSWORD})
+    assert nameless.status == 422 and nameless.error_code == "name_required"
+    body = {"token": token, "password": "password123", "display_name": "Gale"}
+    weak = await api.call("POST", path, json=body)
+    assert weak.status == 422 and weak.error_code == "weak_password"
+    short = await api.call("POST", path, json={**body, "password": "abc"})
+    assert short.status == 400 and "password" in short.body["error"]["message"]

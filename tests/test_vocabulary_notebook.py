@@ -63,7 +63,8 @@ async def test_words_are_kept_starred_annotated_searched_sorted_and_removed(api:
     status, unknown = await _add(api, ben, "qzxqzxqzx")
     assert status == 404 and unknown["error"]["code"] == "unknown_word"
     status, nonsense = await _add(api, ben, "!!! ???")
-    assert status == 400 and nonsense["error"]["code"] == "invalid_word"
+    assert status == 400 and nonsense["error"]["code"] == "invalid_input"
+    assert nonsense["error"]["message"] == "word must have at least one letter"
     status, empty = await _add(api, ben, "")
     assert status == 400 and empty["error"]["code"] == "invalid_input"
     status, nowhere = await _add(api, ben, "river", occurrence_id=999_999)

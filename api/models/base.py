@@ -42,3 +42,11 @@ class Body(BaseModel):
             optional = {n for n, f in cls.model_fields.items() if not f.is_required()}
             return {k: v for k, v in data.items() if not (v is None and k in optional)}
         return data
+
+
+class Query(BaseModel):
+    """A query string's named values (api/validation.read_query): each at most once, one sent
+    empty is left out, and a whole number or true/false is read from its text, as the
+    document's parameters (made from the model: api/models/document.py) say."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)

@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import TypeAdapter
 from pydantic.json_schema import GenerateJsonSchema
 
-from api.models import accounts, invitations, learning, operations, sessions
+from api.models import accounts, invitations, learning, operations, queries, sessions
 
 AREAS = (operations, accounts, sessions, invitations, learning)
 REF = "#/components/schemas/{model}"
@@ -43,3 +43,25 @@ def schemas() -> dict[str, Any]:
     for (model, _), ref in refs.items():  # one name per model, the class's own
         assert ref == {"$ref": REF.format(model=model.__name__)}, (model, ref)
     return dict(sorted(definitions.items()))
+
+
+@cache
+def query_parameters(name: str) -> list[dict[str, Any]]:
+    """The query parameters of the query model ``name`` (api/models/queries.py), as an
+    operation lists them: a value left out is null to the model, simply absent here."""
+    model = {model.__name__: model for model in queries.QUERIES}[name]
+    schema = model.model_json_schema(schema_generator=_Schemas)
+    required = set(schema.get("required", ()))
+    parameters = []
+    for field, prop in schema["properties"].items():
+        described = prop.pop("description", None)
+        default = prop.pop("default", None)
+        options = [s for s in prop.pop("anyOf", [prop]) if s.get("type") != "null"]
+        value = {**prop, **options[0]} if len(options) == 1 else {**prop, "anyOf": options}
+        if default is not None:
+            value["default"] = default
+        parameter = {"name": field, "in": "query", "required": field in required}
+        if described:
+            parameter["description"] = described
+        parameters.append({**parameter, "schema": value})
+    return parameters

@@ -220,11 +220,20 @@ def _secret(value: object) -> str:
     return value
 
 
-# A password being chosen: the rules a schema can state; api/validation.password_refused
-# gives the message (400 for these, 422 for the rules no schema states).
+def _new_password(value: object) -> str:
+    password = _secret(value)
+    if len(password) < passwords.MIN_PASSWORD:
+        raise refuse(f"must be at least {passwords.MIN_PASSWORD} characters")
+    if len(set(password)) < 4:
+        raise refuse("must use at least 4 different characters")
+    return password
+
+
+# A password being chosen, with the rules a schema can state; the rules no schema states
+# (not a common one, not the email's name) are the handler's 422 (api/validation.py).
 NewPassword = Annotated[
     str,
-    PlainValidator(_secret),
+    PlainValidator(_new_password),
     WithJsonSchema(
         {
             "type": "string",

@@ -1,5 +1,5 @@
 // The API's JSON shapes as the page uses them: every one is the OpenAPI document's schema
-// (api/openapi.yaml, served at /api/openapi.json). `make web` writes api.gen.ts from that
+// (served at /api/openapi.json, generated from the server's models in api/models). `make web` writes api.gen.ts from that
 // document before it builds, so a shape the server changes fails the page's type check
 // instead of drifting.
 
