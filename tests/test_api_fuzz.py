@@ -115,6 +115,9 @@ async def _fuzz(api: Api, role: str, tmp_path: Path) -> None:
         arguments = ["--phases", PHASES[role], *headers]
         code = await _run_schemathesis(api.url, arguments, out, tmp_path, env)
     output = report.read_text(errors="replace")
+    for line in output.splitlines():  # how far the stateful phase got (docs/api-fuzzing.md)
+        if "API Links:" in line or "Scenarios:" in line:
+            print(f"{role}: {line.strip()}")
     assert code == 0, f"schemathesis as {role} found problems:\n{output[-12000:]}"
 
 
