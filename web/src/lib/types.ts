@@ -27,6 +27,8 @@ export type InvitationAnswer = Schemas['InvitationAnswer'];
 export type GuestInvitation = Schemas['GuestInvitation'];
 export type InvitationStatus = Invitation['status'];
 export type MailSettings = Schemas['MailSettings'];
+/** GET /api/dictionary/{word}: an entry or suggestions (the room's dictionary panel). */
+export type DictionaryResult = Schemas['DictionaryResult'];
 /** GET /api/me/sign-ins: one's sign-ins that still work, `current` marking this one. */
 export type MySignIns = paths['/api/me/sign-ins']['get']['responses'][200]['content']['application/json'];
 

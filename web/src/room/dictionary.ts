@@ -1,28 +1,13 @@
-// The learner's dictionary over HTTP (dictionary/serialize.py gives the shape).
+// The learner's dictionary over HTTP: its answer is the OpenAPI document's DictionaryResult
+// (api/models/learning_recaps.py), plus the page's own `invalid` for input that is no word.
 
 import { ApiError, api } from '../lib/api';
+import type { DictionaryResult } from '../lib/types';
 
-export interface Sense {
-  pos: string;
-  definition: string;
-  examples: string[];
-  synonyms: string[];
-}
+export type Sense = Extract<DictionaryResult, { kind: 'entry' }>['senses'][number];
 
 export type LookupResult =
-  | {
-      kind: 'entry';
-      query: string;
-      headword: string;
-      inflection: string | null;
-      ipa: string | null;
-      frequency: { zipf: number; band: string } | null;
-      parts_of_speech: string[];
-      senses: Sense[];
-      related: { antonyms: string[]; broader: string[]; derived: string[] };
-      see_also: { headword: string; note: string; pos: string; definition: string }[];
-    }
-  | { kind: 'not_found'; query: string; suggestions: string[]; grammar_word: boolean }
+  | DictionaryResult
   | { kind: 'invalid'; query: string; code: string; reason: string };
 
 export const DICTIONARY_PATH = '/api/dictionary';
@@ -30,7 +15,7 @@ export const DICTIONARY_PATH = '/api/dictionary';
 /** The entry or suggestions; input that is no word comes back as `invalid` with the reason. */
 export async function lookUp(word: string): Promise<LookupResult | null> {
   try {
-    return await api.get<LookupResult>(`${DICTIONARY_PATH}/${encodeURIComponent(word)}`);
+    return await api.get<DictionaryResult>(`${DICTIONARY_PATH}/${encodeURIComponent(word)}`);
   } catch (failure) {
     if (failure instanceof ApiError && failure.status === 400) {
       return { kind: 'invalid', query: word, code: failure.code, reason: failure.message };
