@@ -144,7 +144,8 @@ def _first_mistake(
             path = f"{path}.{part}" if path else str(part)
     if kind == "extra_forbidden":
         if "." not in path:
-            expected = ", ".join(model.model_fields) or "none"
+            names = [field.alias or name for name, field in model.model_fields.items()]
+            expected = ", ".join(names) or "none"
             return f"unknown {what} {path!r} (expected: {expected})"
         return f"unknown {what} {path!r}"
     if kind == "missing" or error.get("input", "") is None:

@@ -186,6 +186,20 @@ def test_a_refusal_names_the_field(body: dict[str, Any], message: str) -> None:
     assert refused.value.message == message
 
 
+def test_a_query_string_is_read_as_its_parameters_say() -> None:
+    read = query_as(queries.OccurrenceQuery, MultiDict(has_seats="true", limit="5", level=""))
+    assert (read.has_seats, read.limit, read.level, read.from_) == (True, 5, None, None)
+    for sent, message in [
+        (MultiDict(limit="5", foo="1"), "unknown query parameter 'foo' (expected: from,"),
+        (MultiDict(limit="500"), "limit must be between 1 and 100, got 500"),
+        (MultiDict(has_seats="True"), "has_seats must be true or false"),
+        (MultiDict([("limit", "1"), ("limit", "2")]), "limit is given more than once"),
+    ]:
+        with pytest.raises(ApiError) as refused:
+            query_as(queries.OccurrenceQuery, sent)
+        assert refused.value.message.startswith(message), refused.value.message
+
+
 def test_what_is_accepted_is_what_the_handler_gets() -> None:
     body = checked(
         Registration,
