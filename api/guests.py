@@ -28,7 +28,7 @@ from api.responses import json_response
 from api.room_access import MIN_TTL, _check_window, refuse_if_ended
 from api.room_tokens import GUEST, room_token
 from api.validation import password_refused, read_body, unprocessable
-from db import accounts, bookings, guests, invitations, occurrences
+from db import accounts, bookings, guests, invitation_reads, occurrences
 from db.invitations import ACCEPTED, REVOKED, Invitation, NotOpen
 from db.occurrences import Occurrence
 
@@ -39,7 +39,7 @@ async def _invitation(
     request: web.Request, token: str, *, after_end: timedelta = timedelta(0)
 ) -> tuple[Invitation, Occurrence]:
     """The guest invitation ``token`` (the link's fragment) opens, or the error page's reason."""
-    found = await invitations.by_token_hash(request.app[DB], token_hash(token))
+    found = await invitation_reads.by_token_hash(request.app[DB], token_hash(token))
     if found is None or found.occurrence_id is None:
         raise ApiError(
             404,

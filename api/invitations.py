@@ -31,7 +31,7 @@ from api.models.invitations import (
 from api.responses import json_response
 from api.room_service import remove_from_room
 from api.validation import invalid, read_body, unprocessable, usable_email
-from db import bookings, guests, invitation_requests, invitations, occurrences
+from db import bookings, guests, invitation_reads, invitation_requests, invitations, occurrences
 from db.invitation_requests import MAX_PER_REQUEST, PER_HOUR, Invitee, InviteRequest
 from db.invitations import Invitation as Found
 from db.occurrences import Occurrence
@@ -50,7 +50,7 @@ async def show(request: web.Request, found: Found) -> Invitation:
             if o.status == occurrences.SCHEDULED and o.ends_at > now
         ]
         occurrence = coming[0] if coming else None
-    seats = await invitations.seats(db, found.id)
+    seats = await invitation_reads.seats(db, found.id)
     return invitation_views.invitation(found, seats, occurrence, request.app[CONFIG].join_window)
 
 
@@ -140,7 +140,7 @@ async def invite_to_series(request: web.Request) -> web.Response:
 async def of_session(request: web.Request) -> web.Response:
     session = await session_or_404(request, path_id(request))
     await require(request, "session.invitations", session)
-    found = await invitations.of_session(request.app[DB], session.id)
+    found = await invitation_reads.of_session(request.app[DB], session.id)
     answer: InvitationList = {"items": [await show(request, i) for i in found]}
     return json_response(answer)
 
@@ -155,7 +155,7 @@ async def candidates(request: web.Request) -> web.Response:
 
 async def _found(request: web.Request) -> Found:
     invitation_id = path_id(request)
-    found = await invitations.invitation(request.app[DB], invitation_id)
+    found = await invitation_reads.invitation(request.app[DB], invitation_id)
     if found is None:
         raise ApiError(404, "not_found", f"There is no invitation {invitation_id}.")
     return found
@@ -189,7 +189,7 @@ async def revoke(request: web.Request) -> web.Response:
 
 async def mine(request: web.Request) -> web.Response:
     user = await require_user(request)
-    found = await invitations.of_user(request.app[DB], user.id)
+    found = await invitation_reads.of_user(request.app[DB], user.id)
     answer: InvitationList = {"items": [await show(request, i) for i in found]}
     return json_response(answer)
 

@@ -5,7 +5,8 @@ The writing functions are synchronous units of work for ``Database.write`` (or c
 directly inside a caller's unit of work), so the invitation, its held seats, its events and
 its mail in the outbox commit together. Refusals reuse ``db.bookings``'s exceptions. A whole
 request (whom, rules, rate limit) is ``db.invitation_requests.invite_many``; the mails to
-everyone holding an occurrence that moved or was cancelled are ``db.invitation_notices``.
+everyone holding an occurrence that moved or was cancelled are ``db.invitation_notices``;
+reading invitations is ``db.invitation_reads``.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from db.events import record_event
 from db.invitation_notices import release_occurrence as release_occurrence
 from db.invitation_notices import tell_moved as tell_moved
 from db.invitation_notices import tell_series_moved as tell_series_moved
-from db.rows import Source, run
 from db.times import from_db, to_db
 
 MEMBER, GUEST = "member", "guest"
@@ -63,7 +63,7 @@ class NotOpen(Exception):
         self.status = status
 
 
-_SELECT = (
+SELECT = (
     "SELECT i.id, i.session_id, i.occurrence_id, i.invited_by, i.email, i.user_id, i.kind,"
     " i.status, i.guest_name, i.hold_minutes, i.created_at, i.updated_at,"
     " COALESCE(u.display_name, i.guest_name) AS display_name"
@@ -71,7 +71,7 @@ _SELECT = (
 )
 
 
-def _invitation(row: Row) -> Invitation:
+def from_row(row: Row) -> Invitation:
     return Invitation(
         id=row["id"],
         session_id=row["session_id"],
@@ -90,8 +90,8 @@ def _invitation(row: Row) -> Invitation:
 
 
 def load(conn: Conn, invitation_id: int) -> Invitation | None:
-    row = conn.one(f"{_SELECT} WHERE i.id = :id", id=invitation_id)
-    return None if row is None else _invitation(row)
+    row = conn.one(f"{SELECT} WHERE i.id = :id", id=invitation_id)
+    return None if row is None else from_row(row)
 
 
 def _targets(conn: Conn, new: NewInvitation, now: datetime) -> list[int]:
@@ -283,32 +283,3 @@ def lapse_holds(conn: Conn, now: datetime) -> int:
     freed = seat_holds.lapse(conn, now)
     _announce(conn, freed, now)
     return len(freed)
-
-
-async def invitation(source: Source, invitation_id: int) -> Invitation | None:
-    return await run(source, load, invitation_id)
-
-
-def _by_token_hash(conn: Conn, token_hash: str) -> Invitation | None:
-    row = conn.one(f"{_SELECT} WHERE i.token_hash = :hash", hash=token_hash)
-    return None if row is None else _invitation(row)
-
-
-async def by_token_hash(source: Source, token_hash: str) -> Invitation | None:
-    return await run(source, _by_token_hash, token_hash)
-
-
-def _where(conn: Conn, where: str, value: int) -> list[Invitation]:
-    return [_invitation(row) for row in conn.all(f"{_SELECT} WHERE {where}", value=value)]
-
-
-async def of_user(source: Source, user_id: int) -> list[Invitation]:
-    return await run(source, _where, "i.user_id = :value ORDER BY i.id DESC", user_id)
-
-
-async def of_session(source: Source, session_id: int) -> list[Invitation]:
-    return await run(source, _where, "i.session_id = :value ORDER BY i.id", session_id)
-
-
-async def seats(source: Source, invitation_id: int) -> list[tuple[int, str, str | None]]:
-    return await run(source, seat_holds.held_until, invitation_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from db import Database, invitations, occurrences, sessions
+from db import Database, invitation_reads, occurrences, sessions
 from db.account_tokens import PASSWORD_RESET, VERIFY_EMAIL
 from db.invitations import Invitation
 from db.occurrences import Occurrence
@@ -77,9 +77,9 @@ async def gather(db: Database, mail: Mail, cache: FactCache | None = None) -> Fa
     invitation = None
     held_until = None
     if mail.payload.get("invitation_id") is not None:
-        invitation = await invitations.invitation(db, int(mail.payload["invitation_id"]))
+        invitation = await invitation_reads.invitation(db, int(mail.payload["invitation_id"]))
         holds = (
-            [h for _, kind, h in await invitations.seats(db, invitation.id) if kind == "hold"]
+            [h for _, kind, h in await invitation_reads.seats(db, invitation.id) if kind == "hold"]
             if invitation
             else []
         )

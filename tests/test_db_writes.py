@@ -14,7 +14,7 @@ from typing import Any
 
 from db import Database, accounts, bookings, cancellations, occurrence_changes, sessions
 from db.conn import Conn
-from db.engines.sqlite import CHECKPOINT_AT_BYTES
+from db.engines.sqlite_checkpoint import CHECKPOINT_AT_BYTES
 from db.events import flush_events, record_event
 from db.occurrences import Occurrence
 from db.sessions import SessionFields

@@ -27,6 +27,17 @@ def _null_is_absent(schema: dict[str, Any], model: type[BaseModel]) -> None:
                 schema["properties"][name]["default"] = default
 
 
+def stating(**rule: Any) -> ConfigDict:
+    """A ``Body`` subclass's config whose schema also states ``rule`` (an ``anyOf`` or
+    ``oneOf`` its model validator checks: which of its fields are needed)."""
+
+    def extra(schema: dict[str, Any], model: type[BaseModel]) -> None:
+        _null_is_absent(schema, model)
+        schema.update(rule)
+
+    return ConfigDict(json_schema_extra=extra)
+
+
 class Body(BaseModel):
     """A JSON object a request sends: unknown fields are refused (a misspelt name would
     otherwise be ignored), and an optional field sent as null is one left out."""

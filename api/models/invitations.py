@@ -3,13 +3,13 @@ requests, and one's mail settings."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, NotRequired
+from typing import Annotated, Literal, NotRequired
 
-from pydantic import ConfigDict, Field, PlainValidator, WithJsonSchema, model_validator
+from pydantic import Field, PlainValidator, WithJsonSchema, model_validator
 from typing_extensions import TypedDict
 
 from api import passwords
-from api.models.base import ANSWER, Body
+from api.models.base import ANSWER, Body, stating
 from api.models.fields import (
     LINE,
     LINE_OR_BLANK,
@@ -46,19 +46,19 @@ UserId = Annotated[int, PlainValidator(_user_id), WithJsonSchema({"type": "integ
 GuestToken = Text(LINE, max_length=MAX_TOKEN)
 
 
-def _someone_named(schema: dict[str, Any], model: type[Body]) -> None:
-    """The schema says what ``InvitationRequest._someone`` checks: at least one person."""
-    Body.model_config["json_schema_extra"](schema, model)  # type: ignore[operator,call-arg,misc]
-    schema["anyOf"] = [
+# The schema says what ``InvitationRequest._someone`` checks: at least one person.
+_SOMEONE_NAMED = stating(
+    anyOf=[
         {"required": [name], "properties": {name: {"type": "array", "minItems": 1}}}
         for name in ("emails", "user_ids")
     ]
+)
 
 
 class InvitationRequest(Body):
     """Whom to invite: `emails`, `user_ids`, or both (at least one person)"""
 
-    model_config = ConfigDict(json_schema_extra=_someone_named)
+    model_config = _SOMEONE_NAMED
 
     emails: Annotated[list[Email], Field(default_factory=list, max_length=MAX_PER_REQUEST)]
     user_ids: Annotated[

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import ConfigDict, Field, PlainValidator, WithJsonSchema, model_validator
+from pydantic import Field, PlainValidator, WithJsonSchema, model_validator
 from typing_extensions import TypedDict
 
-from api.models.base import ANSWER, Body
+from api.models.base import ANSWER, Body, stating
 from api.models.fields import ASCII_SPACE, PROSE, Flag, Level, Text, Whole, refuse
 from api.models.learning_recaps import (
     CefrLevel,
@@ -59,14 +59,9 @@ Word = Annotated[
 def _one_of_them(*names: str) -> Any:
     """The schema says what the model's validator checks: one of ``names`` at least, not
     null (a null is a field left out)."""
-
-    def extra(schema: dict[str, Any], model: type[Body]) -> None:
-        Body.model_config["json_schema_extra"](schema, model)  # type: ignore[operator,call-arg,misc]
-        schema["anyOf"] = [
-            {"required": [name], "properties": {name: {"not": {"type": "null"}}}} for name in names
-        ]
-
-    return extra
+    return stating(
+        anyOf=[{"required": [n], "properties": {n: {"not": {"type": "null"}}}} for n in names]
+    )
 
 
 # Requests
@@ -86,7 +81,7 @@ class NotebookWordInput(Body):
 class NotebookWordChange(Body):
     """starred, note or both"""
 
-    model_config = ConfigDict(json_schema_extra=_one_of_them("starred", "note"))
+    model_config = _one_of_them("starred", "note")
 
     starred: Flag | None = None
     note: Text(PROSE, max_length=MAX_NOTE) | None = None
@@ -105,7 +100,7 @@ class ReviewRating(Body):
 class LearnerSettingsChange(Body):
     """level, recap_emails or both"""
 
-    model_config = ConfigDict(json_schema_extra=_one_of_them("level", "recap_emails"))
+    model_config = _one_of_them("level", "recap_emails")
 
     level: Level | None = None
     recap_emails: Flag | None = None

@@ -16,7 +16,7 @@ from pydantic import (
     model_validator,
 )
 
-from api.models.base import Body
+from api.models.base import Body, stating
 from api.models.fields import Day, Whole, refuse
 
 MAX_COUNT = 200  # meetings of a series (api/recurrence.py expands at most this many)
@@ -50,20 +50,20 @@ def _repeating(value: object) -> str:
     return str(value)
 
 
-def _one_end(schema: dict[str, Any], model: type[Body]) -> None:
-    """The document says what ``_exactly_one_end`` checks (a null count or until is absent)."""
-    Body.model_config["json_schema_extra"](schema, model)  # type: ignore[operator,index,misc]
-    schema["oneOf"] = [
+# The document says what ``_exactly_one_end`` checks (a null count or until is absent).
+_ONE_END = stating(
+    oneOf=[
         {"required": ["count"], "properties": {"count": {"type": "integer"}}},
         {"required": ["until"], "properties": {"until": {"type": "string"}}},
     ]
+)
 
 
 class Repetition(Body):
     """A series, exactly one of count and until (null is left out): it repeats the first
     start's wall-clock time in the session's time zone."""
 
-    model_config = ConfigDict(json_schema_extra=_one_end)  # type: ignore[typeddict-item]
+    model_config = _ONE_END
 
     frequency: Annotated[
         Literal["weekly", "biweekly", "monthly"],
